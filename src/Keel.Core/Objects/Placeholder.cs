@@ -1,0 +1,1 @@
+namespace Keel.Objects; internal static class Placeholder { }
