@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Keel.Datasets;
+
+namespace Keel.Cli.Commands;
+
+/// <summary><c>keel add PATH... [--name N] [--message M] [--json]</c></summary>
+internal static class AddCommand
+{
+    public static void AddTo(RootCommand root)
+    {
+        var paths = new Argument<string[]>("path") { Description = "files or directories to version", Arity = ArgumentArity.OneOrMore };
+        var name = new Option<string?>("--name", "-n") { Description = "dataset name (default: from the path)" };
+        var message = new Option<string?>("--message", "-m") { Description = "a note stored with the version" };
+        var json = CliContext.JsonOption();
+        var command = new Command("add", "version files or directories as the next version of a dataset") { paths, name, message, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var targets = parse.GetValue(paths)!;
+            if (targets.Length > 1 && parse.GetValue(name) is not null)
+                throw new KeelException("--name names one dataset; give one path with it, or drop --name to name each path's dataset after it");
+            using var ws = CliContext.OpenWorkspace();
+            var results = new List<object>();
+            foreach (var path in targets)
+            {
+                AddResult result;
+                using (var bar = new ProgressBar($"adding {path}", DatasetAdder.EstimateBytes(ws, path, CliContext.Cwd)))
+                {
+                    result = await new DatasetAdder(ws, bar).AddAsync(path, CliContext.Cwd, parse.GetValue(name), parse.GetValue(message), ct).ConfigureAwait(false);
+                }
+                var v = result.Version;
+                results.Add(new
+                {
+                    @ref = v.Ref, name = v.Name, version = v.Version, digest = v.Digest.ToString(), kind = v.Kind, path = v.Path,
+                    files = v.Files, bytes = v.Bytes, unchanged = result.Unchanged, hashed_bytes = result.HashedBytes,
+                });
+                if (!parse.GetValue(json))
+                {
+                    Console.WriteLine(result.Unchanged
+                        ? $"{v.Ref} {v.Digest} (unchanged: {v.Path} is already this version)"
+                        : $"{v.Ref} {v.Digest} ({v.Files} file{(v.Files == 1 ? "" : "s")}, {CliContext.Size(v.Bytes)})");
+                }
+            }
+            if (parse.GetValue(json)) CliContext.WriteJson(results.Count == 1 ? results[0] : results);
+            return 0;
+        });
+        root.Subcommands.Add(command);
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Keel.Cli.Commands;
+
+namespace Keel.Cli;
+
+/// <summary>Builds the command tree and maps failures to one line and an exit code.</summary>
+internal static class KeelCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Keel: reproducible, accountable, collaborative and continuous machine learning.")
+        {
+            Options = { CliContext.Verbose },
+        };
+        InitCommand.AddTo(root);
+        AddCommand.AddTo(root);
+        StatusCommand.AddTo(root);
+        CheckoutCommand.AddTo(root);
+        DatasetsCommand.AddTo(root);
+        FsckCommand.AddTo(root);
+        GcCommand.AddTo(root);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && !IsHelp(args))
+        {
+            await Console.Error.WriteLineAsync($"keel: {parsed.Errors[0].Message} (see 'keel {string.Join(' ', CommandPath(parsed))} --help')").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parsed.InvokeAsync(config).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            return CliContext.Report(e, args.Contains("--verbose"));
+        }
+    }
+
+    private static bool IsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    private static IEnumerable<string> CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var r = parsed.CommandResult; r is not null && r.Parent is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Command.Name);
+        return names;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Keel.Metadata;
+
+/// <summary>One metadata backend: the per-aggregate stores over one connection.</summary>
+public interface IMetadataStore : IDisposable
+{
+    /// <summary>Datasets and their versions.</summary>
+    IDatasetStore Datasets { get; }
+
+    /// <summary>Every object the metadata keeps alive.</summary>
+    IObjectReferences References { get; }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Metadata.Sqlite;
+
+/// <summary>
+/// The embedded metadata database: WAL, a busy timeout, and every write in one
+/// <c>BEGIN IMMEDIATE</c> transaction so concurrent commands queue instead of failing.
+/// </summary>
+internal sealed class SqliteDatabase : IDisposable
+{
+    private readonly SqliteConnection _connection;
+
+    private SqliteDatabase(SqliteConnection connection) => _connection = connection;
+
+    public SqliteConnection Connection => _connection;
+
+    public static SqliteDatabase Open(string file)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = file,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 60,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+            var db = new SqliteDatabase(connection);
+            SqliteMigrations.Apply(db);
+            return db;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new KeelException($"cannot open the metadata database {file}: {e.Message}", ExitCodes.Usage, e);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> inside BEGIN IMMEDIATE … COMMIT; any exception rolls back.</summary>
+    public T Write<T>(Func<SqliteTransaction, T> work)
+    {
+        using var tx = _connection.BeginTransaction(deferred: false);
+        var result = work(tx);
+        tx.Commit();
+        return result;
+    }
+
+    public SqliteCommand Command(string sql, SqliteTransaction? tx = null)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        return cmd;
+    }
+
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _connection.Dispose();
+}

@@ -1,0 +1,64 @@
+namespace Keel.Metadata.Sqlite;
+
+/// <summary>
+/// Versioned schema changes, applied in order on open. The schema version is SQLite's
+/// <c>user_version</c>; each migration runs in the same transaction that bumps it.
+/// Append new migrations; never edit a released one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    private static readonly string[] Steps =
+    [
+        // 1: datasets and versions
+        """
+        CREATE TABLE datasets (
+            name TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE dataset_versions (
+            name TEXT NOT NULL REFERENCES datasets(name),
+            version INTEGER NOT NULL,
+            digest TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('file', 'directory')),
+            path TEXT NOT NULL,
+            message TEXT,
+            created_at INTEGER NOT NULL,
+            user_name TEXT NOT NULL,
+            host TEXT NOT NULL,
+            files INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+        CREATE INDEX dataset_versions_digest ON dataset_versions(digest);
+        """,
+    ];
+
+    public static int Latest => Steps.Length;
+
+    public static void Apply(SqliteDatabase db)
+    {
+        if (CurrentVersion(db) == Steps.Length) return;
+        db.Write(tx =>
+        {
+            // Re-read inside the write lock: another process may have migrated meanwhile.
+            var current = CurrentVersion(db, tx);
+            if (current > Steps.Length)
+                throw new KeelException($"the metadata database is at schema {current}, newer than this keel ({Steps.Length}); upgrade keel");
+            for (var i = current; i < Steps.Length; i++)
+            {
+                using var cmd = db.Command(Steps[i], tx);
+                cmd.ExecuteNonQuery();
+            }
+            using var bump = db.Command($"PRAGMA user_version = {Steps.Length}", tx);
+            bump.ExecuteNonQuery();
+            return 0;
+        });
+    }
+
+    private static int CurrentVersion(SqliteDatabase db, Microsoft.Data.Sqlite.SqliteTransaction? tx = null)
+    {
+        using var cmd = db.Command("PRAGMA user_version", tx);
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

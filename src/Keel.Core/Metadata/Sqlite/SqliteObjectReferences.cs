@@ -1,0 +1,21 @@
+using Keel.Objects;
+
+namespace Keel.Metadata.Sqlite;
+
+/// <summary>The union of every table column that names an object; extend it when a table adds one.</summary>
+internal sealed class SqliteObjectReferences(SqliteDatabase db) : IObjectReferences
+{
+    private const string Sql = """
+        SELECT digest, kind = 'directory', name || '@' || version FROM dataset_versions
+        """;
+
+    public Task<IReadOnlyList<ObjectReference>> ListAsync(CancellationToken cancellationToken)
+    {
+        using var cmd = db.Command(Sql);
+        using var reader = cmd.ExecuteReader();
+        var list = new List<ObjectReference>();
+        while (reader.Read())
+            list.Add(new ObjectReference(Digest.Parse(reader.GetString(0)), reader.GetBoolean(1), reader.GetString(2)));
+        return Task.FromResult<IReadOnlyList<ObjectReference>>(list);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.IO.MemoryMappedFiles;
+
+namespace Keel.Objects;
+
+/// <summary>BLAKE3-256 over bytes and files. Large files are mapped and hashed on every core.</summary>
+internal static class ContentHasher
+{
+    /// <summary>Files at least this large are hashed with BLAKE3's parallel tree mode.</summary>
+    public const long ParallelThreshold = 4 << 20;
+
+    private const int SliceBytes = 256 << 20;
+
+    public static Digest Hash(ReadOnlySpan<byte> bytes)
+    {
+        using var hasher = Blake3.Hasher.New();
+        if (bytes.Length >= ParallelThreshold) hasher.UpdateWithJoin(bytes);
+        else hasher.Update(bytes);
+        Span<byte> hash = stackalloc byte[32];
+        hasher.Finalize(hash);
+        return Digest.FromBytes(hash);
+    }
+
+    /// <summary>Hashes a file of any size; large ones through a read-only memory map.</summary>
+    public static Digest HashFile(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var length = RandomAccess.GetLength(handle);
+        if (length < ParallelThreshold) return HashSmall(handle, length);
+        return HashMapped(path, length);
+    }
+
+    private static Digest HashSmall(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+        try
+        {
+            var read = ReadFully(handle, buffer.AsSpan(0, (int)length));
+            return Hash(buffer.AsSpan(0, read));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public static int ReadFully(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> buffer)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer[total..], total);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    private static unsafe Digest HashMapped(string path, long length)
+    {
+        using var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        using var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        byte* start = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+        try
+        {
+            start += view.PointerOffset;
+            using var hasher = Blake3.Hasher.New();
+            for (long offset = 0; offset < length; offset += SliceBytes)
+            {
+                var count = (int)Math.Min(SliceBytes, length - offset);
+                hasher.UpdateWithJoin(new ReadOnlySpan<byte>(start + offset, count));
+            }
+            Span<byte> hash = stackalloc byte[32];
+            hasher.Finalize(hash);
+            return Digest.FromBytes(hash);
+        }
+        finally
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace Keel.Objects; internal static class Placeholder { }

@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Keel.Objects;
+
+/// <summary>
+/// Maps (path, size, mtime, inode) to a digest so an unchanged file is never hashed twice.
+/// Kept as one binary file replaced atomically; losing it only costs re-hashing. An entry
+/// whose mtime is within <see cref="RacyWindow"/> of when it was recorded is not trusted,
+/// since a second write in the same clock tick could leave size and mtime unchanged.
+/// </summary>
+internal sealed class StatCache
+{
+    public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+    private static ReadOnlySpan<byte> Magic => "KSC1"u8;
+
+    private readonly string _file;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, Entry> _entries;
+    private bool _dirty;
+
+    private StatCache(string file, TimeProvider time, Dictionary<string, Entry> entries)
+    {
+        _file = file;
+        _time = time;
+        _entries = entries;
+    }
+
+    private readonly record struct Entry(long Size, long MtimeNs, ulong Inode, Digest Digest, bool Racy);
+
+    public int Count => _entries.Count;
+
+    public static StatCache Load(string file, TimeProvider time)
+    {
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        try
+        {
+            if (File.Exists(file)) Read(File.ReadAllBytes(file), entries);
+        }
+        catch (Exception e) when (e is IOException or FormatException or ArgumentException)
+        {
+            // A damaged cache is no cache: everything is re-hashed.
+            entries.Clear();
+        }
+        return new StatCache(file, time, entries);
+    }
+
+    /// <summary>The digest recorded for this exact stat, or null if anything differs.</summary>
+    public Digest? Lookup(string path, FileStat stat) =>
+        _entries.TryGetValue(path, out var e) && !e.Racy && e.Size == stat.Size && e.MtimeNs == stat.MtimeNs && e.Inode == stat.Inode
+            ? e.Digest
+            : null;
+
+    public void Record(string path, FileStat stat, Digest digest)
+    {
+        var nowNs = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
+        var racy = nowNs - stat.MtimeNs < (long)RacyWindow.TotalMilliseconds * 1_000_000;
+        var entry = new Entry(stat.Size, stat.MtimeNs, stat.Inode, digest, racy);
+        if (_entries.TryGetValue(path, out var old) && old == entry) return;
+        _entries[path] = entry;
+        _dirty = true;
+    }
+
+    public void Forget(string path)
+    {
+        if (_entries.Remove(path)) _dirty = true;
+    }
+
+    /// <summary>Writes the cache if it changed (temp file and rename; never a torn cache).</summary>
+    public void Save()
+    {
+        if (!_dirty) return;
+        var buffer = new MemoryStream(_entries.Count * 96);
+        Span<byte> fixedPart = stackalloc byte[8 + 8 + 8 + 1 + 32];
+        buffer.Write(Magic);
+        Span<byte> count = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(count, _entries.Count);
+        buffer.Write(count);
+        Span<byte> hash = stackalloc byte[32];
+        foreach (var (path, e) in _entries)
+        {
+            var pathBytes = Encoding.UTF8.GetBytes(path);
+            BinaryPrimitives.WriteInt32LittleEndian(count, pathBytes.Length);
+            buffer.Write(count);
+            buffer.Write(pathBytes);
+            BinaryPrimitives.WriteInt64LittleEndian(fixedPart, e.Size);
+            BinaryPrimitives.WriteInt64LittleEndian(fixedPart[8..], e.MtimeNs);
+            BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[16..], e.Inode);
+            fixedPart[24] = e.Racy ? (byte)1 : (byte)0;
+            Convert.FromHexString(e.Digest.Hex, hash, out _, out _);
+            hash.CopyTo(fixedPart[25..]);
+            buffer.Write(fixedPart);
+        }
+        var temp = _file + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllBytes(temp, buffer.ToArray());
+        File.Move(temp, _file, overwrite: true);
+        _dirty = false;
+    }
+
+    private static void Read(ReadOnlySpan<byte> data, Dictionary<string, Entry> entries)
+    {
+        if (!data.StartsWith(Magic)) throw new FormatException("not a stat cache");
+        var pos = 4;
+        var n = BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);
+        pos += 4;
+        entries.EnsureCapacity(n);
+        for (var i = 0; i < n; i++)
+        {
+            var len = BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);
+            pos += 4;
+            var path = Encoding.UTF8.GetString(data.Slice(pos, len));
+            pos += len;
+            var size = BinaryPrimitives.ReadInt64LittleEndian(data[pos..]);
+            var mtime = BinaryPrimitives.ReadInt64LittleEndian(data[(pos + 8)..]);
+            var inode = BinaryPrimitives.ReadUInt64LittleEndian(data[(pos + 16)..]);
+            var racy = data[pos + 24] != 0;
+            var digest = Digest.FromBytes(data.Slice(pos + 25, 32));
+            pos += 57;
+            entries[path] = new Entry(size, mtime, inode, digest, racy);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.Workspaces;
+
+/// <summary>
+/// <c>.keel/config.yaml</c>: which backends hold metadata and objects, and which executor runs
+/// stages, each chosen by URI.
+/// </summary>
+public sealed record WorkspaceConfig(string Metadata, string Objects, string Executor, bool DurableWrites)
+{
+    public const string DefaultMetadata = "sqlite:.keel/keel.db";
+    public const string DefaultObjects = "file:.keel/objects";
+    public const string DefaultExecutor = "local";
+
+    public static WorkspaceConfig Default { get; } = new(DefaultMetadata, DefaultObjects, DefaultExecutor, false);
+
+    private static readonly HashSet<string> KnownKeys = ["metadata", "objects", "executor", "durable_writes", "remotes"];
+
+    public static string DefaultText =>
+        """
+        # Keel workspace configuration. Each backend is chosen by URI.
+        metadata: sqlite:.keel/keel.db        # or postgres://user@host:5432/keel
+        objects: file:.keel/objects           # or s3://bucket/prefix?endpoint=http://127.0.0.1:9000
+        executor: local                       # or slurm+unix:///run/slurmrestd.sock
+        # durable_writes: true flushes objects to disk (syncfs) before metadata commits,
+        # surviving power loss at the cost of speed; kills and crashes are safe either way.
+        durable_writes: false
+
+        """;
+
+    /// <summary>Parses the file, naming file, line and column for any mistake.</summary>
+    public static WorkspaceConfig Load(string file)
+    {
+        var text = File.ReadAllText(file);
+        var yaml = new YamlStream();
+        try
+        {
+            yaml.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new KeelException($"{file}:{e.Start.Line}:{e.Start.Column}: {Clean(e)}; fix the YAML syntax");
+        }
+        if (yaml.Documents.Count == 0) return Default;
+        if (yaml.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            var node = yaml.Documents[0].RootNode;
+            if (node is YamlScalarNode { Value: null or "" }) return Default;
+            throw new KeelException($"{file}:{node.Start.Line}:{node.Start.Column}: expected a mapping of settings (metadata:, objects:, executor:)");
+        }
+        var config = Default;
+        foreach (var (keyNode, valueNode) in root.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (!KnownKeys.Contains(key))
+                throw new KeelException($"{file}:{keyNode.Start.Line}:{keyNode.Start.Column}: unknown setting '{key}'; expected one of {string.Join(", ", KnownKeys.Order())}");
+            if (key == "remotes") continue;
+            if (valueNode is not YamlScalarNode { Value: { Length: > 0 } value })
+                throw new KeelException($"{file}:{valueNode.Start.Line}:{valueNode.Start.Column}: '{key}' needs a value");
+            config = key switch
+            {
+                "metadata" => config with { Metadata = value },
+                "objects" => config with { Objects = value },
+                "executor" => config with { Executor = value },
+                _ => config with { DurableWrites = ParseBool(file, valueNode, value) },
+            };
+        }
+        return config;
+    }
+
+    private static bool ParseBool(string file, YamlNode node, string value) => value switch
+    {
+        "true" or "yes" or "on" => true,
+        "false" or "no" or "off" => false,
+        _ => throw new KeelException($"{file}:{node.Start.Line}:{node.Start.Column}: expected true or false, got '{value}'"),
+    };
+
+    private static string Clean(YamlException e)
+    {
+        var message = e.InnerException?.Message ?? e.Message;
+        var idx = message.IndexOf("): ", StringComparison.Ordinal);
+        return idx >= 0 ? message[(idx + 3)..] : message;
+    }
+}
