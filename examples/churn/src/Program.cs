@@ -1,0 +1,12 @@
+using Keel.Examples.Churn.Generation;
+using Keel.Examples.Shared;
+
+namespace Keel.Examples.Churn;
+
+internal static class Program
+{
+    public static int Main(string[] args) => CommandHost.Run("churn", args, new Dictionary<string, Func<ArgReader, int>>
+    {
+        ["generate"] = GenerateCommand.Run,
+    });
+}
