@@ -1,4 +1,6 @@
+using Keel.Examples.Churn.Features;
 using Keel.Examples.Churn.Generation;
+using Keel.Examples.Churn.Validation;
 using Keel.Examples.Shared;
 
 namespace Keel.Examples.Churn;
@@ -8,5 +10,7 @@ internal static class Program
     public static int Main(string[] args) => CommandHost.Run("churn", args, new Dictionary<string, Func<ArgReader, int>>
     {
         ["generate"] = GenerateCommand.Run,
+        ["validate"] = ValidateCommand.Run,
+        ["featurize"] = FeaturizeCommand.Run,
     });
 }
