@@ -1,5 +1,8 @@
+using Keel.Examples.Churn.Evaluation;
 using Keel.Examples.Churn.Features;
 using Keel.Examples.Churn.Generation;
+using Keel.Examples.Churn.Prediction;
+using Keel.Examples.Churn.Training;
 using Keel.Examples.Churn.Validation;
 using Keel.Examples.Shared;
 
@@ -12,5 +15,8 @@ internal static class Program
         ["generate"] = GenerateCommand.Run,
         ["validate"] = ValidateCommand.Run,
         ["featurize"] = FeaturizeCommand.Run,
+        ["train"] = TrainCommand.Run,
+        ["evaluate"] = EvaluateCommand.Run,
+        ["predict"] = PredictCommand.Run,
     });
 }
