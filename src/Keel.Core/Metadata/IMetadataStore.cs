@@ -8,4 +8,7 @@ public interface IMetadataStore : IDisposable
 
     /// <summary>Every object the metadata keeps alive.</summary>
     IObjectReferences References { get; }
+
+    /// <summary>The provenance graph.</summary>
+    Lineage.ILineageStore Lineage { get; }
 }

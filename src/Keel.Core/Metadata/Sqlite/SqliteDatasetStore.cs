@@ -1,9 +1,10 @@
+using Keel.Lineage;
 using Keel.Objects;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Metadata.Sqlite;
 
-internal sealed class SqliteDatasetStore(SqliteDatabase db) : IDatasetStore
+internal sealed class SqliteDatasetStore(SqliteDatabase db, SqliteLineageStore lineage) : IDatasetStore
 {
     private const string Columns = "name, version, digest, kind, path, message, created_at, user_name, host, files, bytes";
 
@@ -37,6 +38,8 @@ internal sealed class SqliteDatasetStore(SqliteDatabase db) : IDatasetStore
             insert.Parameters.AddWithValue("$f", v.Files);
             insert.Parameters.AddWithValue("$b", v.Bytes);
             insert.ExecuteNonQuery();
+            // The version and its node in the provenance graph commit together.
+            lineage.Append(tx, [DatasetLineage.NodeFor(v, next)]);
             return new DatasetVersion(v.Name, next, v.Digest, v.Kind, v.Path, v.Message, v.CreatedAt, v.User, v.Host, v.Files, v.Bytes);
         });
         return Task.FromResult(created);

@@ -7,9 +7,13 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public SqliteMetadataStore(string file)
     {
         _db = SqliteDatabase.Open(file);
-        Datasets = new SqliteDatasetStore(_db);
+        var lineage = new SqliteLineageStore(_db);
+        Lineage = lineage;
+        Datasets = new SqliteDatasetStore(_db, lineage);
         References = new SqliteObjectReferences(_db);
     }
+
+    public Lineage.ILineageStore Lineage { get; }
 
     public IDatasetStore Datasets { get; }
 

@@ -32,6 +32,32 @@ internal static class SqliteMigrations
         );
         CREATE INDEX dataset_versions_digest ON dataset_versions(digest);
         """,
+
+        // 2: the provenance graph, append-only; edges point from the older node to the newer
+        """
+        CREATE TABLE lineage_nodes (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL CHECK (type IN ('artifact', 'run', 'agent')),
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            digest TEXT,
+            run_id TEXT,
+            created_at INTEGER NOT NULL,
+            attributes TEXT
+        );
+        CREATE INDEX lineage_nodes_label ON lineage_nodes(label);
+        CREATE INDEX lineage_nodes_digest ON lineage_nodes(digest);
+        CREATE INDEX lineage_nodes_run ON lineage_nodes(run_id);
+        CREATE TABLE lineage_edges (
+            src INTEGER NOT NULL REFERENCES lineage_nodes(id),
+            dst INTEGER NOT NULL REFERENCES lineage_nodes(id),
+            relation TEXT NOT NULL CHECK (relation IN ('used', 'generated', 'derived', 'associated')),
+            role TEXT,
+            CHECK (src < dst)
+        );
+        CREATE INDEX lineage_edges_dst ON lineage_edges(dst);
+        CREATE INDEX lineage_edges_src ON lineage_edges(src);
+        """,
     ];
 
     public static int Latest => Steps.Length;
