@@ -19,6 +19,7 @@ internal static class KeelCli
         DatasetsCommand.AddTo(root);
         FsckCommand.AddTo(root);
         GcCommand.AddTo(root);
+        RunCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !IsHelp(args))
@@ -26,7 +27,7 @@ internal static class KeelCli
             await Console.Error.WriteLineAsync($"keel: {parsed.Errors[0].Message} (see 'keel {string.Join(' ', CommandPath(parsed))} --help')").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
         try
         {
             return await parsed.InvokeAsync(config).ConfigureAwait(false);

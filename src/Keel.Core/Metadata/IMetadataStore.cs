@@ -11,4 +11,7 @@ public interface IMetadataStore : IDisposable
 
     /// <summary>The provenance graph.</summary>
     Lineage.ILineageStore Lineage { get; }
+
+    /// <summary>Recipe digests to the outputs they produced.</summary>
+    IRunCacheStore RunCache { get; }
 }

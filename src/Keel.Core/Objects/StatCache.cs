@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace Keel.Objects;
@@ -16,10 +17,10 @@ internal sealed class StatCache
 
     private readonly string _file;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, Entry> _entries;
+    private readonly ConcurrentDictionary<string, Entry> _entries;
     private bool _dirty;
 
-    private StatCache(string file, TimeProvider time, Dictionary<string, Entry> entries)
+    private StatCache(string file, TimeProvider time, ConcurrentDictionary<string, Entry> entries)
     {
         _file = file;
         _time = time;
@@ -32,7 +33,7 @@ internal sealed class StatCache
 
     public static StatCache Load(string file, TimeProvider time)
     {
-        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
         try
         {
             if (File.Exists(file)) Read(File.ReadAllBytes(file), entries);
@@ -63,11 +64,18 @@ internal sealed class StatCache
 
     public void Forget(string path)
     {
-        if (_entries.Remove(path)) _dirty = true;
+        if (_entries.TryRemove(path, out _)) _dirty = true;
     }
 
     /// <summary>Writes the cache if it changed (temp file and rename; never a torn cache).</summary>
     public void Save()
+    {
+        lock (_saveGate) SaveLocked();
+    }
+
+    private readonly Lock _saveGate = new();
+
+    private void SaveLocked()
     {
         if (!_dirty) return;
         var buffer = new MemoryStream(_entries.Count * 96);
@@ -77,7 +85,12 @@ internal sealed class StatCache
         BinaryPrimitives.WriteInt32LittleEndian(count, _entries.Count);
         buffer.Write(count);
         Span<byte> hash = stackalloc byte[32];
-        foreach (var (path, e) in _entries)
+        _dirty = false;
+        var snapshot = _entries.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(count, snapshot.Length);
+        buffer.Position = 4;
+        buffer.Write(count);
+        foreach (var (path, e) in snapshot)
         {
             var pathBytes = Encoding.UTF8.GetBytes(path);
             BinaryPrimitives.WriteInt32LittleEndian(count, pathBytes.Length);
@@ -94,16 +107,14 @@ internal sealed class StatCache
         var temp = _file + "." + Environment.ProcessId + ".tmp";
         File.WriteAllBytes(temp, buffer.ToArray());
         File.Move(temp, _file, overwrite: true);
-        _dirty = false;
     }
 
-    private static void Read(ReadOnlySpan<byte> data, Dictionary<string, Entry> entries)
+    private static void Read(ReadOnlySpan<byte> data, ConcurrentDictionary<string, Entry> entries)
     {
         if (!data.StartsWith(Magic)) throw new FormatException("not a stat cache");
         var pos = 4;
         var n = BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);
         pos += 4;
-        entries.EnsureCapacity(n);
         for (var i = 0; i < n; i++)
         {
             var len = BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);

@@ -115,7 +115,7 @@ public sealed class Workspace : IDisposable
     private IMetadataStore OpenMetadata(string uri)
     {
         if (uri.StartsWith("sqlite:", StringComparison.Ordinal))
-            return new SqliteMetadataStore(Path.GetFullPath(Path.Combine(Root, uri["sqlite:".Length..])));
+            return new SqliteMetadataStore(Path.GetFullPath(Path.Combine(Root, uri["sqlite:".Length..])), Time);
         throw new KeelException($"metadata: '{uri}' is not a supported metadata URI in .keel/config.yaml; use sqlite:PATH");
     }
 

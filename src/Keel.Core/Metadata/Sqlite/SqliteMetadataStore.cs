@@ -4,16 +4,19 @@ internal sealed class SqliteMetadataStore : IMetadataStore
 {
     private readonly SqliteDatabase _db;
 
-    public SqliteMetadataStore(string file)
+    public SqliteMetadataStore(string file, TimeProvider? time = null)
     {
         _db = SqliteDatabase.Open(file);
         var lineage = new SqliteLineageStore(_db);
         Lineage = lineage;
         Datasets = new SqliteDatasetStore(_db, lineage);
         References = new SqliteObjectReferences(_db);
+        RunCache = new SqliteRunCacheStore(_db, time ?? TimeProvider.System);
     }
 
     public Lineage.ILineageStore Lineage { get; }
+
+    public IRunCacheStore RunCache { get; }
 
     public IDatasetStore Datasets { get; }
 

@@ -58,6 +58,25 @@ internal static class SqliteMigrations
         CREATE INDEX lineage_edges_dst ON lineage_edges(dst);
         CREATE INDEX lineage_edges_src ON lineage_edges(src);
         """,
+
+        // 3: the pipeline run cache
+        """
+        CREATE TABLE run_cache (
+            recipe TEXT PRIMARY KEY,
+            run_id TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE run_cache_outputs (
+            recipe TEXT NOT NULL REFERENCES run_cache(recipe),
+            path TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('file', 'directory')),
+            bytes INTEGER NOT NULL,
+            files INTEGER NOT NULL,
+            out_kind TEXT NOT NULL,
+            PRIMARY KEY (recipe, path)
+        );
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -7,6 +7,10 @@ internal sealed class SqliteObjectReferences(SqliteDatabase db) : IObjectReferen
 {
     private const string Sql = """
         SELECT digest, kind = 'directory', name || '@' || version FROM dataset_versions
+        UNION ALL
+        SELECT digest, kind = 'directory', 'run cache ' || substr(recipe, 8, 12) || ':' || path FROM run_cache_outputs
+        UNION ALL
+        SELECT digest, 0, 'lineage ' || label FROM lineage_nodes WHERE digest IS NOT NULL AND type = 'artifact' AND kind <> 'data'
         """;
 
     public Task<IReadOnlyList<ObjectReference>> ListAsync(CancellationToken cancellationToken)

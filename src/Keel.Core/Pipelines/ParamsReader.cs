@@ -1,0 +1,73 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.Pipelines;
+
+/// <summary>Reads dotted keys (<c>train.lr</c>) from YAML params files, as canonical text values.</summary>
+internal sealed class ParamsReader(string workspaceRoot)
+{
+    private readonly Dictionary<string, Dictionary<string, string>> _files = new(StringComparer.Ordinal);
+
+    public string Get(ParamRef p)
+    {
+        var values = Load(p);
+        return values.TryGetValue(p.Key, out var v)
+            ? v
+            : throw new PipelineException(p.At, $"param '{p.Key}' is not in {p.File}", $"add it to {p.File} or remove it from the stage");
+    }
+
+    private Dictionary<string, string> Load(ParamRef p)
+    {
+        lock (_files)
+        {
+            if (_files.TryGetValue(p.File, out var cached)) return cached;
+            var path = Path.Combine(workspaceRoot, p.File);
+            if (!File.Exists(path))
+                throw new PipelineException(p.At, $"params file '{p.File}' does not exist", "create it, or name the right file as {file.yaml: [keys]}");
+            var yaml = new YamlStream();
+            try
+            {
+                yaml.Load(new StringReader(File.ReadAllText(path)));
+            }
+            catch (YamlException e)
+            {
+                throw new KeelException($"{p.File}:{e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}; fix the YAML syntax");
+            }
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (yaml.Documents.Count > 0) Flatten(yaml.Documents[0].RootNode, "", values);
+            _files[p.File] = values;
+            return values;
+        }
+    }
+
+    private static void Flatten(YamlNode node, string prefix, Dictionary<string, string> values)
+    {
+        switch (node)
+        {
+            case YamlMappingNode m:
+                foreach (var (k, v) in m.Children)
+                {
+                    var key = prefix.Length == 0 ? ((YamlScalarNode)k).Value! : $"{prefix}.{((YamlScalarNode)k).Value}";
+                    Flatten(v, key, values);
+                }
+                if (prefix.Length > 0) values[prefix] = Canonical(m);
+                break;
+            case YamlSequenceNode s:
+                values[prefix] = Canonical(s);
+                break;
+            case YamlScalarNode sc:
+                values[prefix] = sc.Value ?? "";
+                break;
+        }
+    }
+
+    private static string Canonical(YamlNode node) => node switch
+    {
+        YamlScalarNode s => s.Value ?? "",
+        YamlSequenceNode seq => "[" + string.Join(", ", seq.Children.Select(Canonical)) + "]",
+        YamlMappingNode m => "{" + string.Join(", ", m.Children.OrderBy(kv => ((YamlScalarNode)kv.Key).Value, StringComparer.Ordinal)
+            .Select(kv => $"{((YamlScalarNode)kv.Key).Value}: {Canonical(kv.Value)}")) + "}",
+        _ => string.Empty.ToString(CultureInfo.InvariantCulture),
+    };
+}

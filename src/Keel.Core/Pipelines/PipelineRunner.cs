@@ -1,0 +1,294 @@
+using System.Collections.Concurrent;
+using Keel.Datasets;
+using Keel.Metadata;
+using Keel.Objects;
+using Keel.Workspaces;
+
+namespace Keel.Pipelines;
+
+/// <summary>
+/// <c>keel run</c>: decides per stage whether to skip (recipe unchanged, outputs intact),
+/// restore (recipe in the run cache) or execute, in dependency order with up to N at once.
+/// A failed stage keeps its old outputs and stops only its dependents.
+/// </summary>
+public sealed class PipelineRunner
+{
+    public const string PipelineFile = "keel.yaml";
+
+    private readonly Workspace _ws;
+    private readonly IStageExecutor _executor;
+    private readonly IProgress<string>? _log;
+    private readonly ConcurrentDictionary<string, TreeDigest?> _digests = new(StringComparer.Ordinal);
+    private readonly Lock _lockGate = new();
+    private Dictionary<string, LockedStage> _lock = [];
+    private ParamsReader? _params;
+    private GitState? _git;
+
+    private GitState Git => _git ??= GitState.Read(_ws.Root);
+
+    public PipelineRunner(Workspace workspace, IStageExecutor executor, IProgress<string>? log = null)
+    {
+        _ws = workspace;
+        _executor = executor;
+        _log = log;
+    }
+
+    private string LockPath => Path.Combine(_ws.Root, LockFile.FileName);
+
+    public PipelineGraph LoadGraph()
+    {
+        var pipeline = PipelineParser.ParseFile(Path.Combine(_ws.Root, PipelineFile), PipelineFile);
+        return PipelineGraph.Build(pipeline, p => File.Exists(_ws.FullPath(p)) || Directory.Exists(_ws.FullPath(p)));
+    }
+
+    public async Task<IReadOnlyList<StageReport>> RunAsync(RunOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Jobs < 1) throw new KeelException("--jobs must be at least 1");
+        using var runLock = AcquireRunLock();
+        var recovered = StageSandbox.Recover(_ws.Root, _ws.KeelDir);
+        if (recovered > 0) _log?.Report($"finished moving the outputs of {recovered} stage(s) interrupted by a kill");
+        var graph = LoadGraph();
+        foreach (var t in options.Targets)
+        {
+            if (graph.Pipeline.Find(t) is null)
+                throw new KeelException($"no stage named '{t}' in {PipelineFile}; stages: {string.Join(", ", graph.Order.Select(s => s.Name))}");
+        }
+        var plan = options.Targets.Count == 0 ? graph.Order : graph.Closure(options.Targets);
+        _lock = LockFile.Read(LockPath);
+        _params = new ParamsReader(_ws.Root);
+
+        var reports = new ConcurrentDictionary<string, StageReport>();
+        var running = new Dictionary<string, Task<StageReport>>();
+        var pending = plan.ToList();
+        while (pending.Count > 0 || running.Count > 0)
+        {
+            foreach (var stage in pending.ToList())
+            {
+                if (running.Count >= options.Jobs) break;
+                var ups = graph.Upstream(stage.Name).Where(u => plan.Any(p => p.Name == u)).ToList();
+                if (ups.Any(u => !reports.ContainsKey(u))) continue;
+                pending.Remove(stage);
+                var failed = ups.FirstOrDefault(u => reports[u].State is StageState.Failed or StageState.Killed or StageState.NotRun);
+                if (failed is not null)
+                {
+                    reports[stage.Name] = new StageReport(stage.Name, StageState.NotRun, TimeSpan.Zero, null, null, null, $"upstream stage '{failed}' did not succeed", []);
+                    continue;
+                }
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    reports[stage.Name] = new StageReport(stage.Name, StageState.NotRun, TimeSpan.Zero, null, null, null, "interrupted", []);
+                    continue;
+                }
+                var upstreamWouldRun = ups.Any(u => reports[u].State == StageState.WouldRun);
+                running[stage.Name] = Task.Run(() => ProcessStageAsync(stage, options, upstreamWouldRun, cancellationToken), CancellationToken.None);
+            }
+            if (running.Count == 0) continue;
+            var done = await Task.WhenAny(running.Values).ConfigureAwait(false);
+            var name = running.First(kv => kv.Value == done).Key;
+            running.Remove(name);
+            reports[name] = await done.ConfigureAwait(false);
+        }
+        _ws.StatCache.Save();
+        return plan.Select(s => reports[s.Name]).ToList();
+    }
+
+    private async Task<StageReport> ProcessStageAsync(StageDefinition stage, RunOptions options, bool upstreamWouldRun, CancellationToken ct)
+    {
+        var started = _ws.Time.GetTimestamp();
+        try
+        {
+            if (options.DryRun && upstreamWouldRun)
+                return Report(stage, StageState.WouldRun, started, message: "an upstream stage would run");
+            var inputs = await CaptureInputsAsync(stage, !options.DryRun, ct).ConfigureAwait(false);
+            var seed = stage.Seed ?? DefaultSeed(stage.Name);
+            var recipe = new Recipe(stage.Name, stage.Command, inputs.Select(i => i.Digest).ToList(),
+                stage.Params.Select(p => new KeyValuePair<string, string>($"{p.File}:{p.Key}", _params!.Get(p))).ToList(),
+                stage.Seed, stage.Outs, Recipe.CurrentEnvironmentLock);
+            var digest = recipe.Digest;
+
+            if (!options.Force)
+            {
+                LockedStage? locked;
+                lock (_lockGate) _lock.TryGetValue(stage.Name, out locked);
+                if (locked is not null && locked.Recipe == digest && OutputsIntact(locked.Outs))
+                    return Report(stage, StageState.Skipped, started, recipe: digest);
+                var cached = await _ws.Metadata.RunCache.FindAsync(digest, ct).ConfigureAwait(false);
+                if (cached is not null && cached.All(c => _ws.Objects.Contains(c.Digest)) && cached.Count == stage.Outs.Count)
+                {
+                    if (options.DryRun) return Report(stage, StageState.WouldRun, started, recipe: digest, message: "would restore from the run cache");
+                    Restore(stage, cached);
+                    UpdateLock(stage, recipe, inputs, cached.Select(c => new LockedPath(c.Path, c.Digest, c.Kind, c.Bytes, c.Files, c.OutKind)).ToList());
+                    return Report(stage, StageState.Restored, started, recipe: digest, message: "restored from the run cache");
+                }
+            }
+            if (options.DryRun) return Report(stage, StageState.WouldRun, started, recipe: digest);
+            return await ExecuteAsync(stage, recipe, inputs, seed, started, ct).ConfigureAwait(false);
+        }
+        catch (KeelException e)
+        {
+            return Report(stage, StageState.Failed, started, message: e.Message);
+        }
+    }
+
+    private async Task<StageReport> ExecuteAsync(StageDefinition stage, Recipe recipe, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, int seed, long started, CancellationToken ct)
+    {
+        var startedAt = _ws.Time.GetUtcNow();
+        var runId = Guid.CreateVersion7(startedAt).ToString();
+        var logs = Path.Combine(_ws.KeelDir, "logs");
+        Directory.CreateDirectory(logs);
+        var stdoutPath = Path.Combine(logs, $"{runId}.stdout.log");
+        var stderrPath = Path.Combine(logs, $"{runId}.stderr.log");
+        var warnings = new List<string>();
+        using var sandbox = StageSandbox.Create(_ws.Root, _ws.KeelDir, runId, stage.Outs.Select(o => o.Path).ToList());
+        var env = new Dictionary<string, string>
+        {
+            ["KEEL_SEED"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["KEEL_STAGE"] = stage.Name,
+            ["KEEL_RUN_ID"] = runId,
+            ["KEEL_WORKSPACE"] = _ws.Root,
+            ["KEEL_RECIPE"] = recipe.Digest.ToString(),
+        };
+        _log?.Report($"running {stage.Name}: {stage.Command}");
+        var outcome = await _executor.ExecuteAsync(
+            new StageJob(stage.Name, stage.Command, sandbox.Tree, env, stage.Resources, stdoutPath, stderrPath,
+                (line, _) => _log?.Report($"[{stage.Name}] {line}")),
+            ct).ConfigureAwait(false);
+
+        var stdout = StoreLog(stdoutPath);
+        var stderr = StoreLog(stderrPath);
+        string? failure = outcome.Killed ? "killed (interrupted)"
+            : outcome.Error ?? (outcome.ExitCode != 0 ? $"exited with code {outcome.ExitCode}{(outcome.ExitCode == 127 ? " (command not found)" : "")}" : null);
+
+        var outputs = new List<(OutSpec Out, TreeDigest Digest)>();
+        if (failure is null)
+        {
+            var missing = stage.Outs.FirstOrDefault(o => !File.Exists(sandbox.InTree(o.Path)) && !Directory.Exists(sandbox.InTree(o.Path)));
+            if (missing is not null) failure = $"did not write its declared output '{missing.Path}'";
+        }
+        if (failure is null)
+        {
+            foreach (var w in sandbox.UndeclaredWrites())
+                warnings.Add($"wrote '{w}', which is not a declared output; it was discarded (declare it under outs:)");
+            failure = CheckInputsIntact(inputs);
+        }
+        if (failure is null)
+        {
+            foreach (var o in stage.Outs)
+                outputs.Add((o, TreeSnapshot.Capture(_ws, o.Path, store: true, fullPath: sandbox.InTree(o.Path))!));
+            sandbox.Commit();
+            foreach (var o in stage.Outs) _digests.TryRemove(o.Path, out _);
+            var locked = outputs.Select(o => new LockedPath(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList();
+            if (stage.Outs.All(o => o.Cache))
+            {
+                await _ws.Metadata.RunCache.SaveAsync(recipe.Digest, runId,
+                    outputs.Select(o => new CachedOutput(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList(),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            UpdateLock(stage, recipe, inputs, locked);
+        }
+
+        var state = failure is null ? StageState.Ran : outcome.Killed ? StageState.Killed : StageState.Failed;
+        var status = state switch { StageState.Ran => "finished", StageState.Killed => "killed", _ => "failed" };
+        await new StageRecorder(_ws, Git).RecordAsync(
+            new StageExecution(runId, stage, recipe, inputs, outputs, outcome, status, stdout, stderr, startedAt, seed, _executor.Name),
+            CancellationToken.None).ConfigureAwait(false);
+        return Report(stage, state, started, runId, recipe.Digest, failure is null ? null : stderrPath, failure, warnings);
+    }
+
+    private async Task<List<(DepSpec Dep, TreeDigest Digest)>> CaptureInputsAsync(StageDefinition stage, bool store, CancellationToken ct)
+    {
+        var inputs = new List<(DepSpec, TreeDigest)>();
+        foreach (var dep in stage.Deps)
+        {
+            if (dep.DatasetRef is not null)
+            {
+                var v = await DatasetResolver.ResolveAsync(_ws, dep.DatasetRef, ct).ConfigureAwait(false);
+                var current = Capture(v.Path, store: false);
+                if (current?.Digest != v.Digest)
+                {
+                    _log?.Report($"checking out {v.Ref} into {v.Path} for stage {stage.Name}");
+                    await new DatasetCheckout(_ws).CheckoutAsync(v.Ref, null, _ws.Root, force: false, ct).ConfigureAwait(false);
+                    _digests.TryRemove(v.Path, out _);
+                }
+                inputs.Add((dep, new TreeDigest(dep.DatasetRef, v.Digest, v.Kind, v.Files, v.Bytes)));
+                continue;
+            }
+            var d = Capture(dep.Path, store)
+                ?? throw new KeelException($"stage '{stage.Name}': dependency '{dep.Path}' does not exist ({dep.At})");
+            inputs.Add((dep, d));
+        }
+        return inputs;
+    }
+
+    private TreeDigest? Capture(string path, bool store) =>
+        _digests.GetOrAdd(path + (store ? "\u0001" : ""), _ => TreeSnapshot.Capture(_ws, path, store));
+
+    private string? CheckInputsIntact(IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs)
+    {
+        foreach (var (dep, before) in inputs)
+        {
+            if (dep.DatasetRef is not null) continue;
+            var now = TreeSnapshot.Capture(_ws, dep.Path, store: false);
+            if (now is null) return $"deleted its own input '{dep.Path}'";
+            if (now.Digest != before.Digest) return $"modified its own input '{dep.Path}'";
+        }
+        return null;
+    }
+
+    private bool OutputsIntact(IReadOnlyList<LockedPath> outs) =>
+        outs.All(o => TreeSnapshot.Capture(_ws, o.Path, store: false)?.Digest == o.Digest);
+
+    private void Restore(StageDefinition stage, IReadOnlyList<CachedOutput> cached)
+    {
+        using var sandbox = StageSandbox.Create(_ws.Root, _ws.KeelDir, $"restore-{Guid.CreateVersion7(_ws.Time.GetUtcNow())}", cached.Select(c => c.Path).ToList());
+        foreach (var c in cached) TreeSnapshot.Materialize(_ws, c.Digest, c.Kind, sandbox.InTree(c.Path));
+        sandbox.Commit();
+        foreach (var c in cached)
+        {
+            _digests.TryRemove(c.Path, out _);
+            TreeSnapshot.Capture(_ws, c.Path, store: false);
+        }
+    }
+
+    private void UpdateLock(StageDefinition stage, Recipe recipe, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, IReadOnlyList<LockedPath> outs)
+    {
+        var entry = new LockedStage(stage.Name, stage.Command, recipe.Digest,
+            inputs.Select(i => new LockedPath(i.Digest.Path, i.Digest.Digest, i.Digest.Kind, i.Digest.Bytes, i.Digest.Files)).ToList(),
+            recipe.Params, outs);
+        lock (_lockGate)
+        {
+            _lock[stage.Name] = entry;
+            LockFile.Write(LockPath, _lock.Values);
+        }
+    }
+
+    private Digest? StoreLog(string path)
+    {
+        if (!File.Exists(path)) return null;
+        var bytes = File.ReadAllBytes(path);
+        var d = ContentHasher.Hash(bytes);
+        _ws.Objects.Put(d, bytes);
+        return d;
+    }
+
+    private FileStream AcquireRunLock()
+    {
+        var path = Path.Combine(_ws.KeelDir, "run.lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new KeelException("another 'keel run' is running in this workspace; wait for it to finish");
+        }
+    }
+
+    /// <summary>A stage without a declared seed gets one derived from its name: stable, and different per stage.</summary>
+    private static int DefaultSeed(string stage) =>
+        (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(
+            Convert.FromHexString(ContentHasher.Hash(System.Text.Encoding.UTF8.GetBytes(stage)).Hex[..8])) & 0x7FFFFFFF);
+
+    private StageReport Report(StageDefinition stage, StageState state, long started, string? runId = null, Digest? recipe = null, string? log = null, string? message = null, IReadOnlyList<string>? warnings = null) =>
+        new(stage.Name, state, _ws.Time.GetElapsedTime(started), runId, recipe?.ToString(), log, message, warnings ?? []);
+}
