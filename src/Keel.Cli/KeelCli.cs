@@ -20,6 +20,7 @@ internal static class KeelCli
         FsckCommand.AddTo(root);
         GcCommand.AddTo(root);
         RunCommand.AddTo(root);
+        QuickstartCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !IsHelp(args))
