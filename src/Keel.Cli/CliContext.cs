@@ -25,7 +25,12 @@ internal static class CliContext
 
     public static string Cwd => Directory.GetCurrentDirectory();
 
-    public static Workspace OpenWorkspace() => Workspace.Find(Cwd, Time);
+    public static Workspace OpenWorkspace()
+    {
+        var ws = Workspace.Find(Cwd, Time);
+        Diagnostics.Trace("workspace opened");
+        return ws;
+    }
 
     public static void WriteJson(object value) =>
         Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));

@@ -8,6 +8,7 @@ internal static class KeelCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        Diagnostics.Trace("main");
         var root = new RootCommand("Keel: reproducible, accountable, collaborative and continuous machine learning.")
         {
             Options = { CliContext.Verbose },
@@ -23,6 +24,7 @@ internal static class KeelCli
         QuickstartCommand.AddTo(root);
 
         var parsed = root.Parse(args);
+        Diagnostics.Trace("parsed");
         if (parsed.Errors.Count > 0 && !IsHelp(args))
         {
             await Console.Error.WriteLineAsync($"keel: {parsed.Errors[0].Message} (see 'keel {string.Join(' ', CommandPath(parsed))} --help')").ConfigureAwait(false);

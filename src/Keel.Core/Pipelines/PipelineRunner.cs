@@ -44,10 +44,12 @@ public sealed class PipelineRunner
     public async Task<IReadOnlyList<StageReport>> RunAsync(RunOptions options, CancellationToken cancellationToken)
     {
         if (options.Jobs < 1) throw new KeelException("--jobs must be at least 1");
+        Diagnostics.Trace("run: start");
         using var runLock = AcquireRunLock();
         var recovered = StageSandbox.Recover(_ws.Root, _ws.KeelDir);
         if (recovered > 0) _log?.Report($"finished moving the outputs of {recovered} stage(s) interrupted by a kill");
         var graph = LoadGraph();
+        Diagnostics.Trace("run: keel.yaml parsed");
         foreach (var t in options.Targets)
         {
             if (graph.Pipeline.Find(t) is null)
@@ -56,6 +58,7 @@ public sealed class PipelineRunner
         var plan = options.Targets.Count == 0 ? graph.Order : graph.Closure(options.Targets);
         _lock = LockFile.Read(LockPath);
         _params = new ParamsReader(_ws.Root);
+        Diagnostics.Trace("run: keel.lock read");
 
         var reports = new ConcurrentDictionary<string, StageReport>();
         var running = new Dictionary<string, Task<StageReport>>();
@@ -88,7 +91,9 @@ public sealed class PipelineRunner
             running.Remove(name);
             reports[name] = await done.ConfigureAwait(false);
         }
+        Diagnostics.Trace("run: stages done");
         _ws.StatCache.Save();
+        Diagnostics.Trace("run: stat cache saved");
         return plan.Select(s => reports[s.Name]).ToList();
     }
 
@@ -105,6 +110,7 @@ public sealed class PipelineRunner
                 stage.Params.Select(p => new KeyValuePair<string, string>($"{p.File}:{p.Key}", _params!.Get(p))).ToList(),
                 stage.Seed, stage.Outs, Recipe.CurrentEnvironmentLock);
             var digest = recipe.Digest;
+            Diagnostics.Trace($"run: {stage.Name} recipe computed");
 
             if (!options.Force)
             {
