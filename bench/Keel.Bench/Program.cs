@@ -1,1 +1,6 @@
-return 0;
+using Keel.Bench;
+
+// The bench drives Unix tools (cat, sha256sum, git) and the linux keel binary.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+return await Bench.RunAsync(args, [new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench()]);

@@ -29,7 +29,12 @@ internal static partial class NativeStat
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return false;
         try
         {
-            return TryStat("/", out _);
+            // Probe on a directory: the call must succeed, though TryStat refuses non-files.
+            unsafe
+            {
+                byte* buf = stackalloc byte[144];
+                return Stat("/", buf) == 0 && (*(uint*)(buf + 24) & 0xF000) == 0x4000;
+            }
         }
         catch (EntryPointNotFoundException)
         {

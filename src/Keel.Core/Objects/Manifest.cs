@@ -54,8 +54,11 @@ public sealed class Manifest
         if (!LooksLikeManifest(bytes)) throw new KeelException("object is not a Keel manifest", ExitCodes.CheckFailed);
         var text = Encoding.UTF8.GetString(bytes[(Header.Length + 1)..]);
         var entries = new List<ManifestEntry>();
-        foreach (var line in text.AsSpan().EnumerateLines())
+        // Split on '\n' only: EnumerateLines would also split on '\r', '\f', U+0085, U+2028 and
+        // U+2029, which are legal in file names and so in manifest paths.
+        foreach (var range in text.AsSpan().Split('\n'))
         {
+            var line = text.AsSpan()[range];
             if (line.IsEmpty) continue;
             var a = line.IndexOf(' ');
             var rest = line[(a + 1)..];

@@ -115,6 +115,8 @@ internal sealed class StatCache
         var pos = 4;
         var n = BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);
         pos += 4;
+        // Each entry takes at least 61 bytes: a damaged count must not size a huge dictionary.
+        if (n < 0 || n > (data.Length - pos) / 61) throw new FormatException("stat cache entry count is damaged");
         for (var i = 0; i < n; i++)
         {
             var len = BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);

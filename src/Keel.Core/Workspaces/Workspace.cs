@@ -95,7 +95,8 @@ public sealed class Workspace : IDisposable
     {
         var full = Path.GetFullPath(Path.Combine(cwd, path)).TrimEnd(Path.DirectorySeparatorChar);
         var rel = Path.GetRelativePath(Root, full);
-        if (rel == "." || rel.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(rel))
+        // ".." or "../x" is outside; a name like "..data" is an ordinary file inside.
+        if (rel is "." or ".." || rel.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(rel))
             throw new KeelException($"'{path}' is outside the workspace {Root}; move it inside or run keel from its own workspace");
         rel = rel.Replace(Path.DirectorySeparatorChar, '/');
         if (rel == DirName || rel.StartsWith(DirName + "/", StringComparison.Ordinal))

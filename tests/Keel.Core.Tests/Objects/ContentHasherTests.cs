@@ -1,0 +1,124 @@
+using Keel.Objects;
+
+namespace Keel.Core.Tests.Objects;
+
+public sealed class ContentHasherTests
+{
+    public static TheoryData<int> VectorLengths()
+    {
+        var data = new TheoryData<int>();
+        foreach (var (length, _) in Blake3TestVectors.Cases) data.Add(length);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorLengths))]
+    public void Hash_OfficialTestVector_MatchesFirst32Bytes(int length)
+    {
+        var expected = Expected(length);
+
+        var digest = ContentHasher.Hash(Blake3TestVectors.Input(length));
+
+        Assert.Equal(expected[..64], digest.Hex);
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorLengths))]
+    public void Blake3Package_OfficialTestVector_MatchesExtendedOutput(int length)
+    {
+        // The vectors carry 131 bytes of extended output; checking all of them pins the
+        // package's tree and output modes, not just the 32 bytes Keel keeps.
+        var expected = Expected(length);
+        using var hasher = Blake3.Hasher.New();
+        hasher.Update(Blake3TestVectors.Input(length));
+        var output = new byte[131];
+
+        hasher.Finalize(output);
+
+        Assert.Equal(expected, Convert.ToHexStringLower(output));
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorLengths))]
+    public void HashFile_OfficialTestVector_MatchesHashOfBytes(int length)
+    {
+        using var dir = new TempDir();
+        var file = dir.File("v.bin");
+        File.WriteAllBytes(file, Blake3TestVectors.Input(length));
+
+        var digest = ContentHasher.HashFile(file);
+
+        Assert.Equal(Expected(length)[..64], digest.Hex);
+    }
+
+    [Fact]
+    public void Hash_KnownPublishedValues_Match()
+    {
+        Assert.Equal("af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262", ContentHasher.Hash([]).Hex);
+        Assert.Equal("6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85", ContentHasher.Hash("abc"u8).Hex);
+    }
+
+    [Theory]
+    [InlineData(ContentHasher.ParallelThreshold)]
+    [InlineData(ContentHasher.ParallelThreshold + 1)]
+    [InlineData((9 << 20) + 12345)]
+    public void HashFile_LargeFileThroughMappedParallelPath_EqualsSingleThreadedHash(long length)
+    {
+        using var dir = new TempDir();
+        var bytes = new byte[length];
+        new Random(42).NextBytes(bytes);
+        var file = dir.File("large.bin");
+        File.WriteAllBytes(file, bytes);
+        using var hasher = Blake3.Hasher.New();
+        hasher.Update(bytes);
+        var reference = new byte[32];
+        hasher.Finalize(reference);
+
+        var viaFile = ContentHasher.HashFile(file);
+        var viaSpan = ContentHasher.Hash(bytes);
+
+        Assert.Equal(Convert.ToHexStringLower(reference), viaFile.Hex);
+        Assert.Equal(viaFile, viaSpan);
+    }
+
+    [Fact]
+    public void HashFile_LargeFileSpanningSeveralSlices_EqualsSingleThreadedHash()
+    {
+        // 600 MiB would cross the 256 MiB slice boundary but is too slow for a unit test; a
+        // sparse file of 300 MiB with data at both ends crosses it once, cheaply.
+        using var dir = new TempDir();
+        var file = dir.File("sparse.bin");
+        const long length = (300L << 20) + 7;
+        using (var stream = new FileStream(file, FileMode.CreateNew))
+        {
+            stream.Write("head"u8);
+            stream.Seek((256L << 20) - 2, SeekOrigin.Begin);
+            stream.Write("boundary"u8);
+            stream.SetLength(length);
+        }
+        using var hasher = Blake3.Hasher.New();
+        var buffer = new byte[1 << 20];
+        using (var read = File.OpenRead(file))
+        {
+            int n;
+            while ((n = read.Read(buffer)) > 0) hasher.Update(buffer.AsSpan(0, n));
+        }
+        var reference = new byte[32];
+        hasher.Finalize(reference);
+
+        Assert.Equal(Convert.ToHexStringLower(reference), ContentHasher.HashFile(file).Hex);
+    }
+
+    [Fact]
+    public void Hash_OneByteDifferent_GivesDifferentDigest()
+    {
+        var a = Blake3TestVectors.Input(5000);
+        var b = (byte[])a.Clone();
+        b[4999] ^= 1;
+
+        Assert.NotEqual(ContentHasher.Hash(a), ContentHasher.Hash(b));
+    }
+
+    private static string Expected(int length) =>
+        Blake3TestVectors.Cases.Single(c => c.Length == length).ExtendedHex;
+}

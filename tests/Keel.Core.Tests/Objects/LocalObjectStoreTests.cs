@@ -1,0 +1,170 @@
+using Keel.Objects;
+
+namespace Keel.Core.Tests.Objects;
+
+public sealed class LocalObjectStoreTests : IDisposable
+{
+    private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private readonly TempDir _dir = new();
+    private readonly LocalObjectStore _store;
+
+    public LocalObjectStoreTests() => _store = new LocalObjectStore(_dir.File("objects"));
+
+    [Fact]
+    public void Put_NewBytes_StoredUnderDigestReadOnlyWithNoTempLeft()
+    {
+        var bytes = "hello objects"u8.ToArray();
+        var digest = ContentHasher.Hash(bytes);
+
+        Assert.True(_store.Put(digest, bytes));
+
+        var path = _store.PathOf(digest);
+        Assert.Equal(Path.Combine(_dir.File("objects"), digest.Hex[..2], digest.Hex[2..]), path);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+        Assert.Equal(ReadOnly, File.GetUnixFileMode(path));
+        Assert.Empty(_store.TempFiles());
+        Assert.True(_store.Contains(digest));
+        Assert.Equal(bytes.Length, _store.SizeOf(digest));
+        Assert.Equal([digest], _store.List());
+    }
+
+    [Fact]
+    public void PutFile_NewFile_CopiedReadOnlyAndSourceUntouched()
+    {
+        var source = _dir.Write("src.txt", "file bytes");
+        var mode = File.GetUnixFileMode(source);
+        var digest = ContentHasher.HashFile(source);
+
+        Assert.True(_store.PutFile(digest, source));
+
+        Assert.Equal("file bytes", File.ReadAllText(_store.PathOf(digest)));
+        Assert.Equal(ReadOnly, File.GetUnixFileMode(_store.PathOf(digest)));
+        Assert.Equal(mode, File.GetUnixFileMode(source));
+        Assert.Empty(_store.TempFiles());
+    }
+
+    [Fact]
+    public void Put_SameContentTwice_StoredOnce()
+    {
+        var bytes = "same"u8.ToArray();
+        var digest = ContentHasher.Hash(bytes);
+
+        Assert.True(_store.Put(digest, bytes));
+        Assert.False(_store.Put(digest, bytes));
+        Assert.False(_store.PutFile(digest, _dir.Write("same.txt", "same")));
+
+        Assert.Single(_store.List());
+        Assert.Single(Directory.GetFiles(_dir.File("objects"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Put_ConcurrentPutsOfSameDigest_OneObjectIntactAndNoTempFiles()
+    {
+        var bytes = new byte[1 << 20];
+        new Random(3).NextBytes(bytes);
+        var digest = ContentHasher.Hash(bytes);
+        using var start = new ManualResetEventSlim();
+
+        var tasks = Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+        {
+            start.Wait();
+            return i % 2 == 0 ? _store.Put(digest, bytes) : _store.PutFile(digest, SourceFile(bytes, i));
+        })).ToArray();
+        start.Set();
+        var results = await Task.WhenAll(tasks);
+
+        Assert.InRange(results.Count(r => r), 1, 16);
+        Assert.Equal([digest], _store.List());
+        Assert.Equal(digest, ContentHasher.HashFile(_store.PathOf(digest)));
+        Assert.Empty(_store.TempFiles());
+    }
+
+    [Fact]
+    public void Put_StoredObject_CannotBeOpenedForWriting()
+    {
+        var digest = ContentHasher.Hash("x"u8);
+        _store.Put(digest, "x"u8);
+
+        // Root ignores file modes; the mode bits are what the store promises.
+        if (Environment.UserName == "root") Assert.Equal(ReadOnly, File.GetUnixFileMode(_store.PathOf(digest)));
+        else Assert.Throws<UnauthorizedAccessException>(() => File.OpenWrite(_store.PathOf(digest)).Dispose());
+    }
+
+    [Fact]
+    public void CopyTo_GivesWritableCopyThatDoesNotShareTheObject()
+    {
+        var digest = ContentHasher.Hash("original"u8);
+        _store.Put(digest, "original"u8);
+        var dest = _dir.File("out.txt");
+
+        _store.CopyTo(digest, dest);
+        File.WriteAllText(dest, "edited");
+
+        Assert.NotEqual(FileStat.Of(dest)!.Value.Inode, FileStat.Of(_store.PathOf(digest))!.Value.Inode);
+        Assert.Equal("original", File.ReadAllText(_store.PathOf(digest)));
+        Assert.Equal(ReadOnly, File.GetUnixFileMode(_store.PathOf(digest)));
+    }
+
+    [Fact]
+    public void OpenRead_Missing_ThrowsObjectMissing()
+    {
+        var digest = ContentHasher.Hash("nothing"u8);
+
+        var e = Assert.Throws<ObjectMissingException>(() => _store.OpenRead(digest));
+
+        Assert.Equal(digest, e.Digest);
+        Assert.Throws<ObjectMissingException>(() => _store.CopyTo(digest, _dir.File("x")));
+        Assert.Null(_store.SizeOf(digest));
+        Assert.Null(_store.StoredAt(digest));
+    }
+
+    [Fact]
+    public void Publish_SetsStoredAtToTheStoreClockNotTheSourceMtime()
+    {
+        var now = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var store = new LocalObjectStore(_dir.File("timed"), new FakeTime(now));
+        var source = _dir.Write("old.txt", "old");
+        File.SetLastWriteTimeUtc(source, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var digest = ContentHasher.HashFile(source);
+
+        store.PutFile(digest, source);
+
+        Assert.Equal(now, store.StoredAt(digest));
+    }
+
+    [Fact]
+    public void List_IgnoresTempFilesAndForeignNames()
+    {
+        var digest = ContentHasher.Hash("a"u8);
+        _store.Put(digest, "a"u8);
+        File.WriteAllText(Path.Combine(_dir.File("objects"), digest.Hex[..2], "not-a-digest"), "x");
+        File.WriteAllText(_store.NewTempPath(), "partial");
+
+        Assert.Equal([digest], _store.List());
+        Assert.Single(_store.TempFiles());
+    }
+
+    [Fact]
+    public void Delete_RemovesOnlyThatObject()
+    {
+        var a = ContentHasher.Hash("a"u8);
+        var b = ContentHasher.Hash("b"u8);
+        _store.Put(a, "a"u8);
+        _store.Put(b, "b"u8);
+
+        Assert.True(_store.Delete(a));
+        Assert.False(_store.Delete(a));
+
+        Assert.Equal([b], _store.List());
+    }
+
+    private string SourceFile(byte[] bytes, int i)
+    {
+        var path = _dir.File($"source-{i}.bin");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
