@@ -11,8 +11,20 @@ internal static class ContentHasher
 
     private const int SliceBytes = 256 << 20;
 
+    /// <summary>Tests set this to check both code paths against each other.</summary>
+    internal static bool ForceSimd { get; set; }
+
+    /// <summary>Inputs below this size use the precompiled scalar code (no SIMD warm-up).</summary>
+    public const int ScalarThreshold = 16 << 10;
+
     public static Digest Hash(ReadOnlySpan<byte> bytes)
     {
+        Span<byte> small = stackalloc byte[32];
+        if (bytes.Length < ScalarThreshold && !ForceSimd)
+        {
+            Blake3Scalar.Hash(bytes, small);
+            return Digest.FromBytes(small);
+        }
         using var hasher = Blake3.Hasher.New();
         if (bytes.Length >= ParallelThreshold) hasher.UpdateWithJoin(bytes);
         else hasher.Update(bytes);

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Keel.Objects;
 
 /// <summary>A content digest written <c>blake3:&lt;64 hex&gt;</c>; the name of an object.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(DigestJsonConverter))]
 public readonly record struct Digest : IComparable<Digest>
 {
     public const string Prefix = "blake3:";

@@ -5,9 +5,18 @@ using YamlDotNet.RepresentationModel;
 namespace Keel.Pipelines;
 
 /// <summary>Reads dotted keys (<c>train.lr</c>) from YAML params files, as canonical text values.</summary>
-internal sealed class ParamsReader(string workspaceRoot)
+internal sealed class ParamsReader(string workspaceRoot, Dictionary<string, Dictionary<string, string>>? preloaded = null)
 {
-    private readonly Dictionary<string, Dictionary<string, string>> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string>> _files = preloaded ?? new(StringComparer.Ordinal);
+
+    /// <summary>Every params file read so far, by path.</summary>
+    public Dictionary<string, Dictionary<string, string>> Loaded
+    {
+        get
+        {
+            lock (_files) return new Dictionary<string, Dictionary<string, string>>(_files, StringComparer.Ordinal);
+        }
+    }
 
     public string Get(ParamRef p)
     {

@@ -38,8 +38,10 @@ public sealed class PipelineRunner
     public PipelineGraph LoadGraph()
     {
         var pipeline = PipelineParser.ParseFile(Path.Combine(_ws.Root, PipelineFile), PipelineFile);
-        return PipelineGraph.Build(pipeline, p => File.Exists(_ws.FullPath(p)) || Directory.Exists(_ws.FullPath(p)));
+        return PipelineGraph.Build(pipeline, Exists);
     }
+
+    private bool Exists(string path) => File.Exists(_ws.FullPath(path)) || Directory.Exists(_ws.FullPath(path));
 
     public async Task<IReadOnlyList<StageReport>> RunAsync(RunOptions options, CancellationToken cancellationToken)
     {
@@ -48,16 +50,19 @@ public sealed class PipelineRunner
         using var runLock = AcquireRunLock();
         var recovered = StageSandbox.Recover(_ws.Root, _ws.KeelDir);
         if (recovered > 0) _log?.Report($"finished moving the outputs of {recovered} stage(s) interrupted by a kill");
-        var graph = LoadGraph();
-        Diagnostics.Trace("run: keel.yaml parsed");
+        Diagnostics.Trace("run: recovered");
+        var cached = PipelineCache.TryLoad(_ws.Root, _ws.KeelDir);
+        Diagnostics.Trace("run: cache loaded");
+        var graph = cached is null ? LoadGraph() : PipelineGraph.Build(cached.Pipeline, Exists);
+        Diagnostics.Trace(cached is null ? "run: keel.yaml parsed" : "run: keel.yaml from cache");
         foreach (var t in options.Targets)
         {
             if (graph.Pipeline.Find(t) is null)
                 throw new KeelException($"no stage named '{t}' in {PipelineFile}; stages: {string.Join(", ", graph.Order.Select(s => s.Name))}");
         }
         var plan = options.Targets.Count == 0 ? graph.Order : graph.Closure(options.Targets);
-        _lock = LockFile.Read(LockPath);
-        _params = new ParamsReader(_ws.Root);
+        _lock = cached?.Lock ?? LockFile.Read(LockPath);
+        _params = new ParamsReader(_ws.Root, cached?.Params);
         Diagnostics.Trace("run: keel.lock read");
 
         var reports = new ConcurrentDictionary<string, StageReport>();
@@ -92,6 +97,10 @@ public sealed class PipelineRunner
             reports[name] = await done.ConfigureAwait(false);
         }
         Diagnostics.Trace("run: stages done");
+        if (!options.DryRun)
+        {
+            lock (_lockGate) PipelineCache.Save(_ws.Root, _ws.KeelDir, graph.Pipeline, _lock, _params.Loaded);
+        }
         _ws.StatCache.Save();
         Diagnostics.Trace("run: stat cache saved");
         return plan.Select(s => reports[s.Name]).ToList();

@@ -33,6 +33,9 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
     public static WorkspaceConfig Load(string file)
     {
         var text = File.ReadAllText(file);
+        // Every command reads this file: the common flat form is read directly, since the
+        // YAML library's first use costs tens of milliseconds; anything else goes through it.
+        if (TryParseFlat(text) is { } flat) return flat;
         var yaml = new YamlStream();
         try
         {
@@ -65,6 +68,35 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
                 "executor" => config with { Executor = value },
                 _ => config with { DurableWrites = ParseBool(file, valueNode, value) },
             };
+        }
+        return config;
+    }
+
+    /// <summary>Parses <c>key: value  # comment</c> lines with known keys and plain values; null for anything else.</summary>
+    internal static WorkspaceConfig? TryParseFlat(string text)
+    {
+        var config = Default;
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            var hash = line.IndexOf(" #", StringComparison.Ordinal);
+            if (line.TrimStart().StartsWith('#')) continue;
+            if (hash >= 0) line = line[..hash];
+            if (line.Trim().Length == 0) continue;
+            if (char.IsWhiteSpace(line[0])) return null;
+            var colon = line.IndexOf(": ", StringComparison.Ordinal);
+            if (colon <= 0) return null;
+            var key = line[..colon];
+            var value = line[(colon + 2)..].Trim();
+            if (value.Length == 0 || value.IndexOfAny(['"', '\'', '{', '[', '&', '*', '!', '|', '>', '%', '@', '`']) >= 0) return null;
+            switch (key)
+            {
+                case "metadata": config = config with { Metadata = value }; break;
+                case "objects": config = config with { Objects = value }; break;
+                case "executor": config = config with { Executor = value }; break;
+                case "durable_writes" when value is "true" or "false": config = config with { DurableWrites = value == "true" }; break;
+                default: return null;
+            }
         }
         return config;
     }

@@ -24,6 +24,35 @@ public sealed class ContentHasherTests
 
     [Theory]
     [MemberData(nameof(VectorLengths))]
+    public void Blake3Scalar_OfficialTestVector_MatchesFirst32Bytes(int length)
+    {
+        var expected = Expected(length);
+        var output = new byte[32];
+
+        Blake3Scalar.Hash(Blake3TestVectors.Input(length), output);
+
+        Assert.Equal(expected[..64], Convert.ToHexStringLower(output));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1024)]
+    [InlineData(5000)]
+    [InlineData(16383)]
+    public void Hash_ScalarAndSimdPaths_Agree(int length)
+    {
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        var scalar = ContentHasher.Hash(bytes);
+        using var hasher = Blake3.Hasher.New();
+        hasher.Update(bytes);
+
+        Assert.Equal(hasher.Finalize().ToString(), scalar.Hex);
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorLengths))]
     public void Blake3Package_OfficialTestVector_MatchesExtendedOutput(int length)
     {
         // The vectors carry 131 bytes of extended output; checking all of them pins the
