@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Keel.Monitoring.Statistics;
 
@@ -20,6 +21,7 @@ internal static class BinCounter
             : CountByBinarySearch(values, edges, counts);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long CountByComparison(ReadOnlySpan<double> values, ReadOnlySpan<double> edges, Span<long> counts)
     {
         int k = edges.Length;
@@ -85,6 +87,7 @@ internal static class BinCounter
         return values.Length - validCount;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long CountByBinarySearch(ReadOnlySpan<double> values, ReadOnlySpan<double> edges, Span<long> counts)
     {
         long nan = 0;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Keel.Monitoring.Statistics;
 
@@ -85,6 +86,7 @@ public static class KsTest
     }
 
     // Merge walk over both sorted samples; at each distinct value both sides step past all ties.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long MaxScaledDifference(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         long n1 = a.Length;
@@ -134,6 +136,7 @@ public static class KsTest
         return sorted[start..end];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EnsureSorted(ReadOnlySpan<double> sorted)
     {
         for (int i = 1; i < sorted.Length; i++)

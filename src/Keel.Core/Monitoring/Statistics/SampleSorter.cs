@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Keel.Monitoring.Statistics;
 
@@ -21,6 +23,7 @@ internal static class SampleSorter
     public static int CopySortedFinite(ReadOnlySpan<double> source, out double[] buffer)
         => CopySorted(source, finiteOnly: true, out buffer);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CopySorted(ReadOnlySpan<double> source, bool finiteOnly, out double[] buffer)
     {
         buffer = ArrayPool<double>.Shared.Rent(Math.Max(source.Length, 1));
@@ -38,6 +41,7 @@ internal static class SampleSorter
     }
 
     /// <summary>Sorts finite or infinite (non-NaN) values ascending.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sort(Span<double> values)
     {
         if (values.Length < RadixThreshold)
@@ -46,30 +50,29 @@ internal static class SampleSorter
             return;
         }
 
-        ulong[] keys = ArrayPool<ulong>.Shared.Rent(values.Length);
+        // The keys live in the values' own memory; the scratch buffer is the only extra allocation.
+        Span<ulong> src = MemoryMarshal.Cast<double, ulong>(values);
         ulong[] scratch = ArrayPool<ulong>.Shared.Rent(values.Length);
+        int[] counts = ArrayPool<int>.Shared.Rent(Passes * Buckets);
         try
         {
-            Span<ulong> src = keys.AsSpan(0, values.Length);
             Span<ulong> dst = scratch.AsSpan(0, values.Length);
-            for (int i = 0; i < values.Length; i++)
+            Span<int> histograms = counts.AsSpan(0, Passes * Buckets);
+            histograms.Clear();
+            ref int histogramBase = ref MemoryMarshal.GetReference(histograms);
+            for (int i = 0; i < src.Length; i++)
             {
-                src[i] = ToKey(values[i]);
-            }
-
-            int[] counts = ArrayPool<int>.Shared.Rent(Passes * Buckets);
-            Array.Clear(counts, 0, Passes * Buckets);
-            foreach (ulong key in src)
-            {
+                ulong key = ToKey(src[i]);
+                src[i] = key;
                 for (int p = 0; p < Passes; p++)
                 {
-                    counts[(p * Buckets) + (int)((key >> (p * RadixBits)) & (Buckets - 1))]++;
+                    Unsafe.Add(ref histogramBase, (p * Buckets) + (int)((key >> (p * RadixBits)) & (Buckets - 1)))++;
                 }
             }
 
             for (int p = 0; p < Passes; p++)
             {
-                Span<int> histogram = counts.AsSpan(p * Buckets, Buckets);
+                Span<int> histogram = histograms.Slice(p * Buckets, Buckets);
                 if (histogram.Contains(values.Length))
                 {
                     continue; // Every key shares this digit: the pass would not move anything.
@@ -83,10 +86,14 @@ internal static class SampleSorter
                     offset += c;
                 }
 
+                // Offsets come from the histogram of these very keys, so every write stays inside dst.
                 int shift = p * RadixBits;
+                ref int offsets = ref MemoryMarshal.GetReference(histogram);
+                ref ulong target = ref MemoryMarshal.GetReference(dst);
                 foreach (ulong key in src)
                 {
-                    dst[histogram[(int)((key >> shift) & (Buckets - 1))]++] = key;
+                    ref int slot = ref Unsafe.Add(ref offsets, (int)((key >> shift) & (Buckets - 1)));
+                    Unsafe.Add(ref target, slot++) = key;
                 }
 
                 Span<ulong> swap = src;
@@ -94,29 +101,23 @@ internal static class SampleSorter
                 dst = swap;
             }
 
-            for (int i = 0; i < values.Length; i++)
+            Span<ulong> output = MemoryMarshal.Cast<double, ulong>(values);
+            for (int i = 0; i < src.Length; i++)
             {
-                values[i] = FromKey(src[i]);
+                output[i] = FromKey(src[i]);
             }
 
-            ArrayPool<int>.Shared.Return(counts);
         }
         finally
         {
-            ArrayPool<ulong>.Shared.Return(keys);
             ArrayPool<ulong>.Shared.Return(scratch);
+            ArrayPool<int>.Shared.Return(counts);
         }
     }
 
-    private static ulong ToKey(double x)
-    {
-        ulong bits = (ulong)BitConverter.DoubleToInt64Bits(x);
-        return (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
-    }
+    private static ulong ToKey(ulong bits) =>
+        (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
 
-    private static double FromKey(ulong key)
-    {
-        ulong bits = (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
-        return BitConverter.Int64BitsToDouble((long)bits);
-    }
+    private static ulong FromKey(ulong key) =>
+        (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Keel.Monitoring.Statistics;
 
@@ -42,6 +43,7 @@ public static class Wasserstein
     }
 
     // ∫ |F_a - F_b| as a merge walk: between consecutive distinct values both ECDFs are constant.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         long n1 = a.Length;
@@ -76,6 +78,7 @@ public static class Wasserstein
     }
 
     // Population standard deviation of the concatenation of two samples, two-pass for accuracy.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double StandardDeviation(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double n = a.Length + b.Length;
