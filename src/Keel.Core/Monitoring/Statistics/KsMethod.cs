@@ -9,6 +9,6 @@ public enum KsMethod
     /// <summary>Exact lattice-path computation; falls back to asymptotic when it cannot be done.</summary>
     Exact = 1,
 
-    /// <summary>Limiting Kolmogorov distribution at the effective sample size n*m/(n+m).</summary>
+    /// <summary>Kolmogorov distribution of D_n at the effective sample size n = round(n1·n2/(n1+n2)), as SciPy 1.5+.</summary>
     Asymptotic = 2,
 }

@@ -80,8 +80,10 @@ public static class KsTest
             }
         }
 
+        // SciPy evaluates kstwo.sf(D, round(en)); it returns NaN when en rounds to 0 (1 vs 1), Keel uses n = 1.
         double en = (double)n1 * n2 / ((double)n1 + n2);
-        double asymptotic = KolmogorovDistribution.Sf(Math.Sqrt(en) * d);
+        int effectiveN = (int)Math.Max(1.0, Math.Round(en, MidpointRounding.ToEven));
+        double asymptotic = KolmogorovFiniteDistribution.Sf(effectiveN, d);
         return new KsResult(d, asymptotic, n1, n2, excluded, KsMethod.Asymptotic);
     }
 

@@ -53,7 +53,7 @@ def ks_case(name, a, b, method="auto"):
         "mode": mode,
         "statistic": float(res.statistic),
         "pvalue": float(res.pvalue),
-        # The limiting Kolmogorov distribution at the effective n, for the asymptotic regime.
+        # The limiting distribution at the effective n: what older SciPy (< 1.5) reported.
         "kstwobign_pvalue": float(stats.kstwobign.sf(math.sqrt(en) * res.statistic)),
     }
 
@@ -187,14 +187,24 @@ for a in (0.5, 1.0, 1.5, 2.0, 4.5, 9.5, 10.0, 50.0, 499.5):
                       "lgamma": float(special.gammaln(a))})
 kolmogorov = [{"x": x, "sf": float(stats.kstwobign.sf(x)), "cdf": float(stats.kstwobign.cdf(x))}
               for x in (0.05, 0.2, 0.4, 0.6, 0.8, 0.99, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 8.0)]
+# kstwo: the finite-n two-sided distribution ks_2samp uses in its asymptotic regime. The z grid
+# (x = z / sqrt(n)) crosses every branch: Ruben-Gambino ends, Durbin matrix, Pomeranz, Pelz-Good,
+# 2 * smirnov, and SciPy's large-n smirnov approximation above n = 1e6.
+kstwo = []
+for n in (1, 2, 3, 5, 10, 37, 140, 141, 500, 5000, 99999, 100001, 500000, 1000001):
+    xs = {0.4 / n, 0.75 / n, 1.0 / n, 1 - 1.5 / n, 0.6, 0.95}
+    xs.update(z / math.sqrt(n) for z in (0.15, 0.2, 0.3, 0.6, 0.85, 1.0, 1.2, 1.5, 1.9, 2.2, 3.0, 5.0, 10.0))
+    for x in sorted(xs):
+        if 0 < x < 1:
+            kstwo.append({"n": n, "x": x, "sf": float(stats.kstwo.sf(x, n))})
 
 out = {
     "generator": f"make_fixtures.py seed={SEED} scipy={scipy.__version__} numpy={np.__version__}",
     "ks": ks, "psi": psi, "wasserstein": wasserstein, "chi2": chi2, "js": js, "bh": bh_cases,
-    "gamma": gamma, "kolmogorov": kolmogorov,
+    "gamma": gamma, "kolmogorov": kolmogorov, "kstwo": kstwo,
 }
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.json")
 with open(path, "w") as f:
     json.dump(out, f, separators=(",", ":"), allow_nan=False)
 print(f"wrote {path}: {len(ks)} ks, {len(psi)} psi, {len(wasserstein)} wasserstein, {len(chi2)} chi2, "
-      f"{len(js)} js, {len(bh_cases)} bh, {len(gamma)} gamma, {len(kolmogorov)} kolmogorov")
+      f"{len(js)} js, {len(bh_cases)} bh, {len(gamma)} gamma, {len(kolmogorov)} kolmogorov, {len(kstwo)} kstwo")

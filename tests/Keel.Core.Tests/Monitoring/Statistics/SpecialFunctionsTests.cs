@@ -27,4 +27,15 @@ public sealed class SpecialFunctionsTests
             Close.Equal(c.Double("cdf"), KolmogorovDistribution.Cdf(x), 1e-10, 1e-300, $"cdf({x})");
         }
     }
+
+    [Fact]
+    public void KolmogorovFiniteSf_SciPyFixture_MatchesKstwo()
+    {
+        foreach (var c in Fixtures.Section("kstwo"))
+        {
+            int n = c.GetProperty("n").GetInt32();
+            double x = c.Double("x");
+            Close.Equal(c.Double("sf"), KolmogorovFiniteDistribution.Sf(n, x), Close.PValueTolerance, 1e-300, $"kstwo.sf({x:R}, {n})");
+        }
+    }
 }
