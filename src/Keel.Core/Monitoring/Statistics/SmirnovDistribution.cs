@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Keel.Monitoring.Statistics;
 
 /// <summary>
@@ -74,34 +77,61 @@ internal static class SmirnovDistribution
         return Math.Clamp(x * LowerSum(n, x, nx, nxError, nxFloor, alpha), 0.0, 1.0);
     }
 
+    // Terms v = 0 .. floor(n(1 - x)), excluding a last term whose base 1 - x - v/n is exactly 0.
+    // All terms are positive and up to n of them matter, so logs and exps run four lanes at a time;
+    // the sum and SciPy's early-exit rule are applied term by term, in order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double LowerSum(int n, double x, double nx, double nxError, int nxFloor, double alpha)
     {
-        // Terms v = 0 .. floor(n(1 - x)), excluding a last term whose base 1 - x - v/n is exactly 0.
-        int lastV = n - nxFloor - (alpha == 0 ? 2 : 1);
-        int terms = lastV + 1;
+        int termCount = n - nxFloor - (alpha == 0 ? 2 : 1) + 1;
+        var lane = Vector256.Create(0.0, 1.0, 2.0, 3.0);
+        var count = Vector256.Create((double)n);
+        var shift = Vector256.Create(nx + nxError);
+        Span<double> logRatios = stackalloc double[Vector256<double>.Count];
+        Span<double> logBinomials = stackalloc double[Vector256<double>.Count];
+        Span<double> terms = stackalloc double[Vector256<double>.Count];
         double logBinomial = 0.0;
         double sum = 0.0;
-        for (int v = 0; v < terms; v++)
+        for (int start = 0; start < termCount; start += Vector256<double>.Count)
         {
             // x + v/n and 1 - x - v/n from the exact split of n·x, to keep their relative error at 1 ulp.
-            double up = (v + nx + nxError) / n;
-            double down = ((n - v) - nx - nxError) / n;
-            double logTerm = logBinomial + ((n - v) * Math.Log(down)) + (v == 1 ? 0.0 : (v - 1) * Math.Log(up));
-            double term = Math.Exp(logTerm);
-            sum += term;
-            if (term != 0)
+            Vector256<double> v = lane + Vector256.Create((double)start);
+            Vector256<double> up = (v + shift) / count;
+            Vector256<double> down = (count - v - shift) / count;
+            Vector256<double> remaining = count - v;
+            Vector256<double> partial = (remaining * Vector256.Log(down)) + ((v - Vector256<double>.One) * Vector256.Log(up));
+            Vector256.Log(remaining / (v + Vector256<double>.One)).CopyTo(logRatios);
+
+            // log C(n, v) for the four lanes: a running sum of log((n - v)/(v + 1)).
+            for (int i = 0; i < Vector256<double>.Count; i++)
             {
-                if (4.0 * (terms - v) * term < MachineEpsilon * sum && v != terms - 1)
-                {
-                    break;
-                }
-            }
-            else if (v > n / 2)
-            {
-                break;
+                logBinomials[i] = logBinomial;
+                logBinomial += logRatios[i];
             }
 
-            logBinomial += Math.Log((double)(n - v) / (v + 1));
+            Vector256.Exp(Vector256.Create<double>(logBinomials) + partial).CopyTo(terms);
+            for (int i = 0; i < Vector256<double>.Count; i++)
+            {
+                int index = start + i;
+                if (index >= termCount)
+                {
+                    return sum;
+                }
+
+                double term = terms[i];
+                sum += term;
+                if (term != 0)
+                {
+                    if (4.0 * (termCount - index) * term < MachineEpsilon * sum && index != termCount - 1)
+                    {
+                        return sum;
+                    }
+                }
+                else if (index > n / 2)
+                {
+                    return sum;
+                }
+            }
         }
 
         return sum;
