@@ -11,4 +11,7 @@ public interface IMetadataStore : IDisposable
 
     /// <summary>The provenance graph.</summary>
     Lineage.ILineageStore Lineage { get; }
+
+    /// <summary>Lookups, lineage roots and alias history for lineage queries.</summary>
+    Lineage.ILineageCatalog LineageCatalog { get; }
 }

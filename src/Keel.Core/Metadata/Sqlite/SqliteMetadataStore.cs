@@ -11,9 +11,12 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         Lineage = lineage;
         Datasets = new SqliteDatasetStore(_db, lineage);
         References = new SqliteObjectReferences(_db);
+        LineageCatalog = new SqliteLineageCatalog(_db);
     }
 
     public Lineage.ILineageStore Lineage { get; }
+
+    public Lineage.ILineageCatalog LineageCatalog { get; }
 
     public IDatasetStore Datasets { get; }
 
