@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keel.Cli.Commands;
+using Keel.Cli.Commands.Lineage;
 
 namespace Keel.Cli;
 
@@ -19,6 +20,13 @@ internal static class KeelCli
         DatasetsCommand.AddTo(root);
         FsckCommand.AddTo(root);
         GcCommand.AddTo(root);
+        LineageCommand.AddTo(root);
+        ImpactCommand.AddTo(root);
+        DiffCommand.AddTo(root);
+        PathCommand.AddTo(root);
+        VerifyLineageCommand.AddTo(root);
+        RecoverCommand.AddTo(root);
+        HashCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !IsHelp(args))
