@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keel.Cli.Commands;
+using Keel.Cli.Commands.Lineage;
 
 namespace Keel.Cli;
 
@@ -22,6 +23,13 @@ internal static class KeelCli
         GcCommand.AddTo(root);
         RunCommand.AddTo(root);
         QuickstartCommand.AddTo(root);
+        LineageCommand.AddTo(root);
+        ImpactCommand.AddTo(root);
+        DiffCommand.AddTo(root);
+        PathCommand.AddTo(root);
+        VerifyLineageCommand.AddTo(root);
+        RecoverCommand.AddTo(root);
+        HashCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");

@@ -14,4 +14,7 @@ public interface IMetadataStore : IDisposable
 
     /// <summary>Recipe digests to the outputs they produced.</summary>
     IRunCacheStore RunCache { get; }
+
+    /// <summary>Lookups, lineage roots and alias history for lineage queries.</summary>
+    Lineage.ILineageCatalog LineageCatalog { get; }
 }

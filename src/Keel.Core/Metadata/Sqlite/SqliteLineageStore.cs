@@ -5,9 +5,9 @@ using Microsoft.Data.Sqlite;
 
 namespace Keel.Metadata.Sqlite;
 
-internal sealed class SqliteLineageStore(SqliteDatabase db) : ILineageStore
+internal sealed class SqliteLineageStore(SqliteDatabase db) : ILineageStore, ILineageStructureSource
 {
-    private const string NodeColumns = "id, type, kind, label, digest, run_id, created_at, attributes";
+    internal const string NodeColumns = "id, type, kind, label, digest, run_id, created_at, attributes";
 
     public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewLineageNode> nodes, CancellationToken cancellationToken) =>
         AppendBatchAsync(nodes, cancellationToken);
@@ -104,7 +104,7 @@ internal sealed class SqliteLineageStore(SqliteDatabase db) : ILineageStore
         return Task.FromResult((long)cmd.ExecuteScalar()!);
     }
 
-    private static LineageNode ReadNode(SqliteDataReader r) => new(
+    internal static LineageNode ReadNode(SqliteDataReader r) => new(
         r.GetInt64(0),
         r.GetString(1) switch { "artifact" => NodeType.Artifact, "run" => NodeType.Run, _ => NodeType.Agent },
         r.GetString(2),
@@ -113,6 +113,31 @@ internal sealed class SqliteLineageStore(SqliteDatabase db) : ILineageStore
         r.IsDBNull(5) ? null : r.GetString(5),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
         r.IsDBNull(7) ? null : r.GetString(7));
+
+    public void ScanNodes(long afterId, Action<long, NodeType, string, string, long> node, CancellationToken cancellationToken)
+    {
+        using var cmd = db.Command("SELECT id, type, kind, label, created_at FROM lineage_nodes WHERE id > $id ORDER BY id");
+        cmd.Parameters.AddWithValue("$id", afterId);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var type = r.GetString(1) switch { "artifact" => NodeType.Artifact, "run" => NodeType.Run, _ => NodeType.Agent };
+            node(r.GetInt64(0), type, r.GetString(2), r.GetString(3), r.GetInt64(4));
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    public void ScanEdges(long afterId, Action<long, long, Relation, string?> edge, CancellationToken cancellationToken)
+    {
+        // Table order, not dst order: the index sorts by counting, and a scan avoids the dst index's lookups.
+        using var cmd = db.Command(
+            "SELECT src, dst, CASE relation WHEN 'used' THEN 0 WHEN 'generated' THEN 1 WHEN 'derived' THEN 2 ELSE 3 END, role FROM lineage_edges WHERE $id = 0 OR dst > $id");
+        cmd.Parameters.AddWithValue("$id", afterId);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            edge(r.GetInt64(0), r.GetInt64(1), (Relation)r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3));
+        cancellationToken.ThrowIfCancellationRequested();
+    }
 
     internal static string TypeName(NodeType t) => t switch
     {

@@ -12,11 +12,14 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         Datasets = new SqliteDatasetStore(_db, lineage);
         References = new SqliteObjectReferences(_db);
         RunCache = new SqliteRunCacheStore(_db, time ?? TimeProvider.System);
+        LineageCatalog = new SqliteLineageCatalog(_db);
     }
 
     public Lineage.ILineageStore Lineage { get; }
 
     public IRunCacheStore RunCache { get; }
+
+    public Lineage.ILineageCatalog LineageCatalog { get; }
 
     public IDatasetStore Datasets { get; }
 

@@ -77,6 +77,21 @@ internal static class SqliteMigrations
             PRIMARY KEY (recipe, path)
         );
         """,
+
+        // 4: lineage roots (a Merkle hash per run, stored when first computed) and alias history
+        """
+        CREATE TABLE lineage_roots (
+            node_id INTEGER PRIMARY KEY REFERENCES lineage_nodes(id),
+            root TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS aliases (
+            name TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            set_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS aliases_by_name ON aliases(name, alias, set_at);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -1,0 +1,112 @@
+using System.Text;
+using System.Text.Json;
+using Keel.Objects;
+using Keel.Workspaces;
+
+namespace Keel.Lineage;
+
+/// <summary>What <c>keel recover</c> wrote and found.</summary>
+public sealed record RecoveryReport(string Directory, IReadOnlyList<string> Files, int Steps, int RawInputs, int ObjectsCopied, int ObjectsChecked, IReadOnlyList<LineageProblem> Problems);
+
+/// <summary>
+/// Writes everything that made an artifact into a folder: bom.json, prov.json,
+/// openlineage.jsonl, lineage.dot and replay.sh; optionally every object's bytes (objects/)
+/// and a re-hash of all of them.
+/// </summary>
+public sealed class LineageRecovery(Workspace workspace, LineageIndex index)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public async Task<RecoveryReport> RecoverAsync(ResolvedNode subject, string directory, bool materialize, bool verify, DateTimeOffset? asOf, CancellationToken cancellationToken)
+    {
+        var asOfMs = asOf?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+        var graph = await LineageClosure.UpstreamAsync(workspace.Metadata, index, subject.Index, asOfMs, cancellationToken).ConfigureAwait(false);
+        var roots = LineageRoots.Compute(graph);
+        var bom = BillOfMaterials.Build(graph, subject.Node, roots, asOf);
+        var upstream = BillOfMaterials.UpstreamIds(graph, subject.Node.Id, graph.Edges.ToLookup(e => e.To));
+        var ancestry = new LineageGraph(graph.Nodes.Where(n => upstream.Contains(n.Id)).ToList(), graph.Edges.Where(e => upstream.Contains(e.To)).ToList());
+
+        Directory.CreateDirectory(directory);
+        var files = new List<string>();
+        void Write(string name, string text)
+        {
+            File.WriteAllText(Path.Combine(directory, name), text, new UTF8Encoding(false));
+            files.Add(name);
+        }
+        Write("bom.json", bom.ToJsonString(Indented) + "\n");
+        Write("prov.json", ProvJsonExporter.Export(ancestry).ToJsonString(Indented) + "\n");
+        var ns = $"keel://{Path.GetFileName(workspace.Root)}";
+        Write("openlineage.jsonl", string.Concat(OpenLineageExporter.Export(ancestry, ns).Select(e => e.ToJsonString() + "\n")));
+        var view = LineageView.Query(index, subject.Index, LineageDirection.Up, -1, [], asOfMs);
+        Write("lineage.dot", GraphWriters.Dot(view));
+        Write("replay.sh", ReplayScript.Write(bom));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(Path.Combine(directory, "replay.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var problems = new List<LineageProblem>();
+        var digests = new List<(LineageNode Node, Digest Digest)>();
+        foreach (var n in ancestry.Nodes)
+        {
+            if (LineageVerifier.IsExternal(n)) continue;
+            if (n.Type == NodeType.Artifact && n.Digest is { } d) digests.Add((n, d));
+            if (n.Type != NodeType.Run) continue;
+            var a = RunAttributes.Parse(n.Attributes);
+            if (a.GitDiff is { } g) digests.Add((n, g));
+            if (a.Env is { } e) digests.Add((n, e));
+        }
+        var copied = 0;
+        var check = new ObjectCheck(workspace.Objects);
+        if (materialize)
+        {
+            var objects = Path.Combine(directory, "objects");
+            Directory.CreateDirectory(objects);
+            foreach (var (node, d) in digests)
+                foreach (var item in Expand(d))
+                {
+                    var target = Path.Combine(objects, item.Hex);
+                    if (File.Exists(target)) continue;
+                    if (!workspace.Objects.Contains(item))
+                    {
+                        problems.Add(new LineageProblem(node.Id, node.Label, node.Kind, $"object {item} is missing from the store"));
+                        continue;
+                    }
+                    workspace.Objects.CopyTo(item, target);
+                    copied++;
+                }
+        }
+        if (verify)
+        {
+            foreach (var (node, d) in digests)
+            {
+                if (check.Problem(d) is { } p) problems.Add(new LineageProblem(node.Id, node.Label, node.Kind, p));
+                if (!materialize) continue;
+                var copy = Path.Combine(directory, "objects", d.Hex);
+                if (File.Exists(copy) && ContentHasher.HashFile(copy) != d)
+                    problems.Add(new LineageProblem(node.Id, node.Label, node.Kind, $"the copy objects/{d.Hex} does not hash to {d}"));
+            }
+        }
+        var distinct = problems.GroupBy(p => (p.NodeId, p.Problem)).Select(g => g.First()).OrderBy(p => p.NodeId).ToList();
+        return new RecoveryReport(directory, files, bom["build"]!.AsArray().Count, bom["raw_data"]!.AsArray().Count, copied, check.Checked, distinct);
+    }
+
+    /// <summary>A digest and, for a readable manifest, every file it lists.</summary>
+    private IEnumerable<Digest> Expand(Digest d)
+    {
+        yield return d;
+        if (!workspace.Objects.Contains(d)) yield break;
+        Manifest? manifest = null;
+        try
+        {
+            using var s = workspace.Objects.OpenRead(d);
+            using var buffer = new MemoryStream();
+            s.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            if (Manifest.LooksLikeManifest(bytes)) manifest = Manifest.Parse(bytes);
+        }
+        catch (KeelException)
+        {
+        }
+        if (manifest is null) yield break;
+        foreach (var e in manifest.Entries) yield return e.Digest;
+    }
+}
