@@ -1,6 +1,13 @@
 using Keel.Bench;
+using Keel.Bench.Lineage;
+using Keel.Bench.Monitoring;
+using Keel.Bench.Pipelines;
 
 // The bench drives Unix tools (cat, sha256sum, git) and the linux keel binary.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
-return await Bench.RunAsync(args, [new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench()]);
+return await Bench.RunAsync(args,
+[
+    new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
+    new PipelineBench(), new StatisticsBenchGroup(), new LineageBenchGroup(),
+]);
