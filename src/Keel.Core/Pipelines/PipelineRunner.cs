@@ -20,6 +20,10 @@ public sealed class PipelineRunner
     private readonly IProgress<string>? _log;
     private readonly ConcurrentDictionary<string, TreeDigest?> _digests = new(StringComparer.Ordinal);
     private readonly Lock _lockGate = new();
+
+    // The metadata database is one SQLite connection, which is not safe for concurrent use:
+    // with --jobs N, stages take turns to read or write it.
+    private readonly SemaphoreSlim _metadataGate = new(1, 1);
     private Dictionary<string, LockedStage> _lock = [];
     private ParamsReader? _params;
     private GitState? _git;
@@ -127,7 +131,7 @@ public sealed class PipelineRunner
                 lock (_lockGate) _lock.TryGetValue(stage.Name, out locked);
                 if (locked is not null && locked.Recipe == digest && OutputsIntact(locked.Outs))
                     return Report(stage, StageState.Skipped, started, recipe: digest);
-                var cached = await _ws.Metadata.RunCache.FindAsync(digest, ct).ConfigureAwait(false);
+                var cached = await WithMetadataAsync(() => _ws.Metadata.RunCache.FindAsync(digest, ct)).ConfigureAwait(false);
                 if (cached is not null && cached.All(c => _ws.Objects.Contains(c.Digest)) && cached.Count == stage.Outs.Count)
                 {
                     if (options.DryRun) return Report(stage, StageState.WouldRun, started, recipe: digest, message: "would restore from the run cache");
@@ -184,7 +188,7 @@ public sealed class PipelineRunner
         {
             foreach (var w in sandbox.UndeclaredWrites())
                 warnings.Add($"wrote '{w}', which is not a declared output; it was discarded (declare it under outs:)");
-            failure = CheckInputsIntact(inputs);
+            failure = CheckInputsIntact(inputs, sandbox);
         }
         if (failure is null)
         {
@@ -195,18 +199,24 @@ public sealed class PipelineRunner
             var locked = outputs.Select(o => new LockedPath(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList();
             if (stage.Outs.All(o => o.Cache))
             {
-                await _ws.Metadata.RunCache.SaveAsync(recipe.Digest, runId,
-                    outputs.Select(o => new CachedOutput(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList(),
-                    CancellationToken.None).ConfigureAwait(false);
+                var cachedOutputs = outputs.Select(o => new CachedOutput(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList();
+                await WithMetadataAsync(async () =>
+                {
+                    await _ws.Metadata.RunCache.SaveAsync(recipe.Digest, runId, cachedOutputs, CancellationToken.None).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
             }
             UpdateLock(stage, recipe, inputs, locked);
         }
 
         var state = failure is null ? StageState.Ran : outcome.Killed ? StageState.Killed : StageState.Failed;
         var status = state switch { StageState.Ran => "finished", StageState.Killed => "killed", _ => "failed" };
-        await new StageRecorder(_ws, Git).RecordAsync(
-            new StageExecution(runId, stage, recipe, inputs, outputs, outcome, status, stdout, stderr, startedAt, seed, _executor.Name),
-            CancellationToken.None).ConfigureAwait(false);
+        var execution = new StageExecution(runId, stage, recipe, inputs, outputs, outcome, status, stdout, stderr, startedAt, seed, _executor.Name);
+        await WithMetadataAsync(async () =>
+        {
+            await new StageRecorder(_ws, Git).RecordAsync(execution, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
         return Report(stage, state, started, runId, recipe.Digest, failure is null ? null : stderrPath, failure, warnings);
     }
 
@@ -217,14 +227,18 @@ public sealed class PipelineRunner
         {
             if (dep.DatasetRef is not null)
             {
-                var v = await DatasetResolver.ResolveAsync(_ws, dep.DatasetRef, ct).ConfigureAwait(false);
-                var current = Capture(v.Path, store: false);
-                if (current?.Digest != v.Digest)
+                var v = await WithMetadataAsync(async () =>
                 {
-                    _log?.Report($"checking out {v.Ref} into {v.Path} for stage {stage.Name}");
-                    await new DatasetCheckout(_ws).CheckoutAsync(v.Ref, null, _ws.Root, force: false, ct).ConfigureAwait(false);
-                    _digests.TryRemove(v.Path, out _);
-                }
+                    var found = await DatasetResolver.ResolveAsync(_ws, dep.DatasetRef, ct).ConfigureAwait(false);
+                    var current = Capture(found.Path, store: false);
+                    if (current?.Digest != found.Digest)
+                    {
+                        _log?.Report($"checking out {found.Ref} into {found.Path} for stage {stage.Name}");
+                        await new DatasetCheckout(_ws).CheckoutAsync(found.Ref, null, _ws.Root, force: false, ct).ConfigureAwait(false);
+                        _digests.TryRemove(found.Path, out _);
+                    }
+                    return found;
+                }).ConfigureAwait(false);
                 inputs.Add((dep, new TreeDigest(dep.DatasetRef, v.Digest, v.Kind, v.Files, v.Bytes)));
                 continue;
             }
@@ -235,14 +249,31 @@ public sealed class PipelineRunner
         return inputs;
     }
 
+    private async Task<T> WithMetadataAsync<T>(Func<Task<T>> work)
+    {
+        await _metadataGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _metadataGate.Release();
+        }
+    }
+
     private TreeDigest? Capture(string path, bool store) =>
         _digests.GetOrAdd(path + (store ? "\u0001" : ""), _ => TreeSnapshot.Capture(_ws, path, store));
 
-    private string? CheckInputsIntact(IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs)
+    private string? CheckInputsIntact(IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, StageSandbox sandbox)
     {
         foreach (var (dep, before) in inputs)
         {
             if (dep.DatasetRef is not null) continue;
+            // In the sandbox an input is a symlink: deleting it removes only the link, so the
+            // workspace copy survives and only the tree shows what the command did.
+            var inTree = sandbox.InTree(dep.Path);
+            if (!File.Exists(inTree) && !Directory.Exists(inTree)) return $"deleted its own input '{dep.Path}'";
             var now = TreeSnapshot.Capture(_ws, dep.Path, store: false);
             if (now is null) return $"deleted its own input '{dep.Path}'";
             if (now.Digest != before.Digest) return $"modified its own input '{dep.Path}'";
