@@ -11,4 +11,7 @@ public interface IMetadataStore : IDisposable
 
     /// <summary>The provenance graph.</summary>
     Lineage.ILineageStore Lineage { get; }
+
+    /// <summary>Tracked runs: params, metrics, tags, inputs, outputs.</summary>
+    IRunStore Runs { get; }
 }

@@ -11,6 +11,7 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         Lineage = lineage;
         Datasets = new SqliteDatasetStore(_db, lineage);
         References = new SqliteObjectReferences(_db);
+        Runs = new SqliteRunStore(_db, lineage);
     }
 
     public Lineage.ILineageStore Lineage { get; }
@@ -18,6 +19,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public IDatasetStore Datasets { get; }
 
     public IObjectReferences References { get; }
+
+    public IRunStore Runs { get; }
 
     internal SqliteDatabase Database => _db;
 

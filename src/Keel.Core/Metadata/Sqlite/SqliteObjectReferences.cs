@@ -7,6 +7,10 @@ internal sealed class SqliteObjectReferences(SqliteDatabase db) : IObjectReferen
 {
     private const string Sql = """
         SELECT digest, kind = 'directory', name || '@' || version FROM dataset_versions
+        UNION ALL SELECT digest, is_manifest, 'run ' || run_id || ' output ' || name FROM run_outputs
+        UNION ALL SELECT digest, is_manifest, 'run ' || run_id || ' input ' || ref FROM run_inputs
+        UNION ALL SELECT git_diff, 0, 'run ' || id || ' code diff' FROM runs WHERE git_diff IS NOT NULL
+        UNION ALL SELECT env_digest, 0, 'run ' || id || ' environment' FROM runs WHERE env_digest IS NOT NULL
         """;
 
     public Task<IReadOnlyList<ObjectReference>> ListAsync(CancellationToken cancellationToken)
