@@ -19,6 +19,10 @@ internal static class KeelCli
         DatasetsCommand.AddTo(root);
         FsckCommand.AddTo(root);
         GcCommand.AddTo(root);
+        ExecCommand.AddTo(root);
+        LogMetricCommand.AddTo(root);
+        RunsCommand.AddTo(root);
+        MetricsCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !IsHelp(args))

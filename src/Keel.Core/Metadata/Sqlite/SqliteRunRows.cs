@@ -11,7 +11,7 @@ internal static class SqliteRunRows
     public const string Columns =
         "r.id, r.name, r.experiment, r.kind, r.status, r.started_at, r.ended_at, r.heartbeat_at, r.user_name, r.host, r.pid, r.process_start, " +
         "r.command, r.exit_code, r.seed, r.git_commit, r.git_branch, r.git_remote, r.git_dirty, r.git_diff, r.git_diff_bytes, r.git_skipped, " +
-        "r.env_digest, r.cpu_seconds, r.peak_memory_bytes, r.wall_seconds";
+        "r.env_digest, r.cpu_seconds, r.peak_memory_bytes, r.wall_seconds, r.end_reason";
 
     public static Run Read(SqliteDataReader r)
     {
@@ -45,7 +45,8 @@ internal static class SqliteRunRows
             r.GetInt64(14),
             git,
             Str(r, 22) is { } e ? Digest.Parse(e) : null,
-            resources);
+            resources,
+            Str(r, 26));
     }
 
     /// <summary>NULL in a metric value column means NaN: SQLite cannot store NaN.</summary>
