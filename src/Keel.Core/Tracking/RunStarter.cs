@@ -9,8 +9,10 @@ internal static class RunStarter
     public static async Task<Run> StartAsync(Workspace workspace, RunStartOptions options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(options.Name)) throw new KeelException("a run needs a name");
+        // git waits on child processes while the environment capture is CPU work: overlap them.
+        var envTask = Task.Run(() => EnvironmentCapture.Store(workspace.Objects, options.DepsJson), cancellationToken);
         var git = GitCapture.Capture(options.CodeDirectory, workspace.Objects);
-        var env = EnvironmentCapture.Store(workspace.Objects, options.DepsJson);
+        var env = await envTask.ConfigureAwait(false);
         var seed = SeedSource.Resolve(options.Seed, options.Name, git);
         var now = workspace.Time.GetUtcNow();
         var run = new NewRun(

@@ -23,6 +23,8 @@ internal static class SqliteRunFilter
     {
         var expr = Value(sort.Field, cmd, out _);
         var dir = sort.Descending ? "DESC" : "ASC";
+        // started_at is never null: a plain ORDER BY lets the index stop the scan at LIMIT.
+        if (sort.Field is { Scope: FieldScope.Attribute, Name: "started_at" or "id" or "name" or "status" or "kind" or "seed" or "host" or "user" }) return $"{expr} {dir}, r.id {dir}";
         return $"({expr}) IS NULL, {expr} {dir}, r.id {dir}";
     }
 
@@ -41,13 +43,14 @@ internal static class SqliteRunFilter
         switch (c.Field.Scope)
         {
             case FieldScope.Metric:
-                return $"EXISTS (SELECT 1 FROM run_latest_metrics m WHERE m.run_id = r.id AND m.key = {Parameter(cmd, c.Field.Name)} AND m.value {op} {value})";
+                // Evaluated once through the (key, value) index: cost follows the runs having this key, never history length.
+                return $"r.id IN (SELECT m.run_id FROM run_latest_metrics m WHERE m.key = {Parameter(cmd, c.Field.Name)} AND m.value {op} {value})";
             case FieldScope.Param:
             case FieldScope.Tag:
                 var table = c.Field.Scope == FieldScope.Param ? "run_params" : "run_tags";
                 // A number compares numerically (params are stored as text); a string compares as text.
                 var column = c.Value is double ? "CAST(p.value AS REAL)" : "p.value";
-                return $"EXISTS (SELECT 1 FROM {table} p WHERE p.run_id = r.id AND p.key = {Parameter(cmd, c.Field.Name)} AND {column} {op} {value})";
+                return $"r.id IN (SELECT p.run_id FROM {table} p WHERE p.key = {Parameter(cmd, c.Field.Name)} AND {column} {op} {value})";
             default:
                 return $"{Value(c.Field, cmd, out _)} {op} {value}";
         }
