@@ -14,7 +14,7 @@ internal static class RunPrinter
         if (r.EndedAt is { } end) Console.WriteLine($"  ended       {end:u}, exit code {(r.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-")}{(r.EndReason is null ? "" : ": " + r.EndReason)}");
         if (r.Command is not null) Console.WriteLine($"  command     {r.Command}");
         Console.WriteLine($"  seed        {r.Seed}");
-        Console.WriteLine($"  code        {r.Git.Commit ?? "(not a git repository)"} {r.Git.Branch} {r.Git.Remote}{(r.Git.Dirty ? "  DIRTY" : "")}");
+        Console.WriteLine($"  code        {r.Git.Commit ?? (r.Git.Branch is null ? "(not a git repository)" : "(no commit yet)")} {r.Git.Branch} {r.Git.Remote}{(r.Git.Dirty ? "  DIRTY" : "")}");
         if (r.Git.Diff is { } diff) Console.WriteLine($"  diff        {diff} ({r.Git.DiffBytes} bytes)");
         foreach (var s in r.Git.SkippedUntracked) Console.WriteLine($"  not in diff {s} (untracked, too large)");
         if (r.Environment is { } env) Console.WriteLine($"  environment {env}");
