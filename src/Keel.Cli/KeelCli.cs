@@ -30,6 +30,10 @@ internal static class KeelCli
         VerifyLineageCommand.AddTo(root);
         RecoverCommand.AddTo(root);
         HashCommand.AddTo(root);
+        ExecCommand.AddTo(root);
+        LogMetricCommand.AddTo(root);
+        RunsCommand.AddTo(root);
+        MetricsCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");

@@ -15,7 +15,10 @@ internal static class Reachability
         foreach (var r in refs)
         {
             Add(owners, r.Digest, r.Owner);
-            if (!r.IsManifest || !manifestsSeen.Add(r.Digest)) continue;
+            if (manifestsSeen.Contains(r.Digest)) continue;
+            // A flag may be missing (older records, other writers): the object's header decides.
+            if (!r.IsManifest && !StartsAsManifest(store, r.Digest)) continue;
+            manifestsSeen.Add(r.Digest);
             Manifest manifest;
             try
             {
@@ -29,6 +32,22 @@ internal static class Reachability
             foreach (var e in manifest.Entries) Add(owners, e.Digest, $"{r.Owner}:{e.Path}");
         }
         return owners;
+    }
+
+    private static bool StartsAsManifest(IObjectStore store, Digest digest)
+    {
+        if (!store.Contains(digest)) return false;
+        try
+        {
+            using var stream = store.OpenRead(digest);
+            Span<byte> head = stackalloc byte[16];
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return Manifest.LooksLikeManifest(head[..read]);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static void Add(Dictionary<Digest, List<string>> owners, Digest digest, string owner)

@@ -13,6 +13,7 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         References = new SqliteObjectReferences(_db);
         RunCache = new SqliteRunCacheStore(_db, time ?? TimeProvider.System);
         LineageCatalog = new SqliteLineageCatalog(_db);
+        Runs = new SqliteRunStore(_db, lineage);
     }
 
     public Lineage.ILineageStore Lineage { get; }
@@ -24,6 +25,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public IDatasetStore Datasets { get; }
 
     public IObjectReferences References { get; }
+
+    public IRunStore Runs { get; }
 
     internal SqliteDatabase Database => _db;
 

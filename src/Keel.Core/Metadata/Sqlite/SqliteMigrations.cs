@@ -92,6 +92,91 @@ internal static class SqliteMigrations
         );
         CREATE INDEX IF NOT EXISTS aliases_by_name ON aliases(name, alias, set_at);
         """,
+
+        // 5: tracked runs. A metric value of NULL means NaN (SQLite stores NaN as NULL);
+        // ±Infinity are stored as REAL. run_latest_metrics holds the highest step per key,
+        // upserted with every metric, so filters never scan metric history.
+        """
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            experiment TEXT,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'killed')),
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            heartbeat_at INTEGER NOT NULL,
+            user_name TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER,
+            process_start INTEGER,
+            command TEXT,
+            exit_code INTEGER,
+            seed INTEGER NOT NULL,
+            git_commit TEXT,
+            git_branch TEXT,
+            git_remote TEXT,
+            git_dirty INTEGER NOT NULL,
+            git_diff TEXT,
+            git_diff_bytes INTEGER NOT NULL,
+            git_skipped TEXT NOT NULL,
+            env_digest TEXT,
+            cpu_seconds REAL,
+            peak_memory_bytes INTEGER,
+            wall_seconds REAL,
+            end_reason TEXT,
+            lineage_node INTEGER
+        );
+        CREATE INDEX runs_started ON runs(started_at);
+        CREATE INDEX runs_experiment ON runs(experiment, started_at);
+        CREATE INDEX runs_status ON runs(status);
+        CREATE TABLE run_params (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE run_metrics (
+            run_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value REAL,
+            step INTEGER NOT NULL,
+            timestamp INTEGER NOT NULL
+        );
+        CREATE INDEX run_metrics_key ON run_metrics(run_id, key, step);
+        CREATE TABLE run_latest_metrics (
+            run_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value REAL,
+            step INTEGER NOT NULL,
+            timestamp INTEGER NOT NULL,
+            PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX run_latest_metrics_key ON run_latest_metrics(key, value);
+        CREATE TABLE run_tags (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE run_inputs (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            ref TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            is_manifest INTEGER NOT NULL,
+            role TEXT NOT NULL
+        );
+        CREATE INDEX run_inputs_run ON run_inputs(run_id);
+        CREATE TABLE run_outputs (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            is_manifest INTEGER NOT NULL,
+            bytes INTEGER NOT NULL
+        );
+        CREATE INDEX run_outputs_run ON run_outputs(run_id);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -10,7 +10,12 @@ internal sealed class SqliteObjectReferences(SqliteDatabase db) : IObjectReferen
         UNION ALL
         SELECT digest, kind = 'directory', 'run cache ' || substr(recipe, 8, 12) || ':' || path FROM run_cache_outputs
         UNION ALL
-        SELECT digest, 0, 'lineage ' || label FROM lineage_nodes WHERE digest IS NOT NULL AND type = 'artifact' AND kind <> 'data'
+        SELECT digest, COALESCE(json_extract(attributes, '$.type') = 'directory', 0), 'lineage ' || label FROM lineage_nodes
+            WHERE digest IS NOT NULL AND type = 'artifact' AND json_extract(attributes, '$.external') IS NULL
+        UNION ALL SELECT digest, is_manifest, 'run ' || run_id || ' output ' || name FROM run_outputs
+        UNION ALL SELECT digest, is_manifest, 'run ' || run_id || ' input ' || ref FROM run_inputs
+        UNION ALL SELECT git_diff, 0, 'run ' || id || ' code diff' FROM runs WHERE git_diff IS NOT NULL
+        UNION ALL SELECT env_digest, 0, 'run ' || id || ' environment' FROM runs WHERE env_digest IS NOT NULL
         """;
 
     public Task<IReadOnlyList<ObjectReference>> ListAsync(CancellationToken cancellationToken)

@@ -1,0 +1,12 @@
+namespace Keel.Tracking.Filters;
+
+internal enum FilterTokenKind
+{
+    Word,
+    Number,
+    String,
+    Operator,
+    Open,
+    Close,
+    End,
+}
