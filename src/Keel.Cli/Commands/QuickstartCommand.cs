@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Keel.Cli.Quickstart;
+using Keel.Lineage;
 using Keel.Pipelines;
 using Keel.Workspaces;
 
@@ -27,9 +28,9 @@ internal static class QuickstartCommand
             Step($"1. A workspace with the churn example in {target}");
             Directory.CreateDirectory(target);
             QuickstartWorkspace.Write(target);
+            using var ws = Workspace.Init(target, CliContext.Time);
             var git = QuickstartWorkspace.CommitToGit(target);
             Console.WriteLine(git ? "   git repository created and committed, so every run records its commit" : "   (git not found: runs will not record a commit)");
-            using var ws = Workspace.Init(target, CliContext.Time);
 
             Step("2. keel run: build, ingest, validate, featurize, train (FastTree), evaluate");
             var runner = new PipelineRunner(ws, new LocalExecutor(CliContext.Time), new IndentedProgress());
@@ -46,11 +47,21 @@ internal static class QuickstartCommand
             var again = await runner.RunAsync(new RunOptions([], false, false, 1), ct).ConfigureAwait(false);
             Console.WriteLine($"   {again.Count(r => r.State == StageState.Skipped)} of {again.Count} stages skipped (recipes unchanged, outputs intact)");
 
+            Step("5. Where the model came from (keel lineage models/churn.zip --kinds data,model,run)");
+            var index = await LineageIndex.BuildAsync(ws.Metadata.Lineage, ct).ConfigureAwait(false);
+            var model = await new LineageResolver(ws.Metadata, index).ResolveAsync("models/churn.zip", null, ct).ConfigureAwait(false);
+            var view = LineageView.Query(index, model.Index, LineageDirection.Up, -1, ["data", "model", "run"], long.MaxValue);
+            foreach (var line in TreeWriter.Write(view).Split('\n', StringSplitOptions.RemoveEmptyEntries)) Console.WriteLine($"   {line}");
+
             Step($"Done in {clock.Elapsed.TotalSeconds:0.0}s. Try next, from {Path.GetRelativePath(CliContext.Cwd, target)}/:");
             Console.WriteLine("   keel dag                       the pipeline's stages");
             Console.WriteLine("   keel status                    tracked data against its latest version");
             Console.WriteLine("   edit examples/churn/params.yaml (train.trees) and 'keel run': only train and evaluate re-run");
             Console.WriteLine("   cat keel.lock                  every stage's command, inputs, params and outputs, by digest");
+            Console.WriteLine("   keel runs list                 every stage execution as a tracked run (params, metrics, code, environment)");
+            Console.WriteLine("   keel lineage models/churn.zip  the model's full history, with code and environment");
+            Console.WriteLine("   keel impact data/raw/customers.csv   everything the raw data fed");
+            Console.WriteLine("   keel recover models/churn.zip -o recovered --materialize --verify   bill of materials + replay.sh");
             return 0;
         });
         root.Subcommands.Add(command);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Keel.Datasets;
 using Keel.Metadata;
 using Keel.Objects;
+using Keel.Tracking;
 using Keel.Workspaces;
 
 namespace Keel.Pipelines;
@@ -26,9 +27,9 @@ public sealed class PipelineRunner
     private readonly SemaphoreSlim _metadataGate = new(1, 1);
     private Dictionary<string, LockedStage> _lock = [];
     private ParamsReader? _params;
-    private GitState? _git;
+    private StageRecorder? _recorderField;
 
-    private GitState Git => _git ??= GitState.Read(_ws.Root);
+    private StageRecorder _recorder => _recorderField ??= new StageRecorder(_ws);
 
     public PipelineRunner(Workspace workspace, IStageExecutor executor, IProgress<string>? log = null)
     {
@@ -151,19 +152,19 @@ public sealed class PipelineRunner
 
     private async Task<StageReport> ExecuteAsync(StageDefinition stage, Recipe recipe, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, int seed, long started, CancellationToken ct)
     {
-        var startedAt = _ws.Time.GetUtcNow();
-        var runId = Guid.CreateVersion7(startedAt).ToString();
+        var runId = await WithMetadataAsync(() => _recorder.StartAsync(stage, seed, CancellationToken.None)).ConfigureAwait(false);
+        var id = runId.ToString();
         var logs = Path.Combine(_ws.KeelDir, "logs");
         Directory.CreateDirectory(logs);
-        var stdoutPath = Path.Combine(logs, $"{runId}.stdout.log");
-        var stderrPath = Path.Combine(logs, $"{runId}.stderr.log");
+        var stdoutPath = Path.Combine(logs, $"{id}.stdout.log");
+        var stderrPath = Path.Combine(logs, $"{id}.stderr.log");
         var warnings = new List<string>();
-        using var sandbox = StageSandbox.Create(_ws.Root, _ws.KeelDir, runId, stage.Outs.Select(o => o.Path).ToList());
+        using var sandbox = StageSandbox.Create(_ws.Root, _ws.KeelDir, id, stage.Outs.Select(o => o.Path).ToList());
         var env = new Dictionary<string, string>
         {
             ["KEEL_SEED"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["KEEL_STAGE"] = stage.Name,
-            ["KEEL_RUN_ID"] = runId,
+            ["KEEL_RUN_ID"] = id,
             ["KEEL_WORKSPACE"] = _ws.Root,
             ["KEEL_RECIPE"] = recipe.Digest.ToString(),
         };
@@ -194,30 +195,59 @@ public sealed class PipelineRunner
         {
             foreach (var o in stage.Outs)
                 outputs.Add((o, TreeSnapshot.Capture(_ws, o.Path, store: true, fullPath: sandbox.InTree(o.Path))!));
-            sandbox.Commit();
-            foreach (var o in stage.Outs) _digests.TryRemove(o.Path, out _);
-            var locked = outputs.Select(o => new LockedPath(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList();
-            if (stage.Outs.All(o => o.Cache))
-            {
-                var cachedOutputs = outputs.Select(o => new CachedOutput(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList();
-                await WithMetadataAsync(async () =>
-                {
-                    await _ws.Metadata.RunCache.SaveAsync(recipe.Digest, runId, cachedOutputs, CancellationToken.None).ConfigureAwait(false);
-                    return true;
-                }).ConfigureAwait(false);
-            }
-            UpdateLock(stage, recipe, inputs, locked);
         }
 
         var state = failure is null ? StageState.Ran : outcome.Killed ? StageState.Killed : StageState.Failed;
-        var status = state switch { StageState.Ran => "finished", StageState.Killed => "killed", _ => "failed" };
-        var execution = new StageExecution(runId, stage, recipe, inputs, outputs, outcome, status, stdout, stderr, startedAt, seed, _executor.Name);
+        var status = state switch { StageState.Ran => RunStatus.Finished, StageState.Killed => RunStatus.Killed, _ => RunStatus.Failed };
+        var execution = new StageExecution(stage, recipe, inputs, LineageInputs(stage, inputs), outputs, outcome, status, failure, stdout, stderr, _executor.Name);
+        // The run (and its lineage) is recorded before the outputs move into the workspace: a
+        // kill in between leaves a recorded run whose outputs the next run restores from cache.
         await WithMetadataAsync(async () =>
         {
-            await new StageRecorder(_ws, Git).RecordAsync(execution, CancellationToken.None).ConfigureAwait(false);
+            await _recorder.FinishAsync(runId, execution, CancellationToken.None).ConfigureAwait(false);
+            if (failure is null && stage.Outs.All(o => o.Cache))
+            {
+                var cachedOutputs = outputs.Select(o => new CachedOutput(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList();
+                await _ws.Metadata.RunCache.SaveAsync(recipe.Digest, id, cachedOutputs, CancellationToken.None).ConfigureAwait(false);
+            }
             return true;
         }).ConfigureAwait(false);
-        return Report(stage, state, started, runId, recipe.Digest, failure is null ? null : stderrPath, failure, warnings);
+        if (failure is null)
+        {
+            sandbox.Commit();
+            foreach (var o in stage.Outs) _digests.TryRemove(o.Path, out _);
+            UpdateLock(stage, recipe, inputs, outputs.Select(o => new LockedPath(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList());
+        }
+        return Report(stage, state, started, id, recipe.Digest, failure is null ? null : stderrPath, failure, warnings);
+    }
+
+    /// <summary>
+    /// Inputs as the lineage should link them: a file inside another stage's directory output
+    /// is recorded as that output (as keel.lock has it), so the graph connects the two runs.
+    /// </summary>
+    private List<RunInput> LineageInputs(StageDefinition stage, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs)
+    {
+        var result = new List<RunInput>();
+        foreach (var (dep, digest) in inputs)
+        {
+            RunInput input = new(dep.DatasetRef ?? dep.Path, digest.Digest, digest.Kind == TreeKind.Directory, dep.DatasetRef is not null ? "dataset" : "input");
+            if (dep.DatasetRef is null)
+            {
+                lock (_lockGate)
+                {
+                    foreach (var locked in _lock.Values)
+                    {
+                        if (locked.Name == stage.Name) continue;
+                        var producer = locked.Outs.FirstOrDefault(o => PipelineGraph.IsInside(dep.Path, o.Path));
+                        if (producer is null) continue;
+                        input = new RunInput(producer.Path, producer.Digest, producer.Kind == TreeKind.Directory, "input");
+                        break;
+                    }
+                }
+            }
+            if (!result.Any(r => r.Ref == input.Ref && r.Digest == input.Digest)) result.Add(input);
+        }
+        return result;
     }
 
     private async Task<List<(DepSpec Dep, TreeDigest Digest)>> CaptureInputsAsync(StageDefinition stage, bool store, CancellationToken ct)

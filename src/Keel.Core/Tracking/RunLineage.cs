@@ -31,7 +31,12 @@ public static class RunLineage
         for (var i = 0; i < detail.Inputs.Count; i++)
         {
             var input = detail.Inputs[i];
-            var from = inputNodes[i] ?? Add(new NewLineageNode(NodeType.Artifact, "data", input.Ref, input.Digest, null, at, null, []));
+            var inputAttributes = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["path"] = input.Ref,
+                ["type"] = input.IsManifest ? "directory" : "file",
+            });
+            var from = inputNodes[i] ?? Add(new NewLineageNode(NodeType.Artifact, InputKind(input), input.Ref, input.Digest, null, at, inputAttributes, []));
             runIncoming.Add(new LineageEdgeFrom(from, Relation.Used, input.Role));
         }
         if (run.Git.Diff is { } diff || run.Git.Commit is not null)
@@ -51,22 +56,47 @@ public static class RunLineage
         var agent = agentNode ?? Add(new NewLineageNode(NodeType.Agent, "user", $"{run.User}@{run.Host}", null, null, at, null, []));
         runIncoming.Add(new LineageEdgeFrom(agent, Relation.Associated));
 
+        // Keys follow docs/lineage.md, so diff, recovery and the exports can read any run.
         var runAttributes = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["name"] = run.Name,
+            ["stage"] = detail.Tags.TryGetValue("keel.stage", out var stage) ? stage : run.Name,
             ["experiment"] = run.Experiment,
             ["status"] = RunStatusNames.Name(run.Status),
             ["command"] = run.Command,
             ["seed"] = run.Seed,
             ["params"] = detail.Params,
+            ["recipe"] = detail.Tags.TryGetValue("keel.recipe", out var recipe) ? recipe : null,
+            ["executor"] = detail.Tags.TryGetValue("keel.executor", out var executor) ? executor : null,
+            ["git_commit"] = run.Git.Commit,
+            ["git_branch"] = run.Git.Branch,
+            ["git_remote"] = run.Git.Remote,
+            ["git_dirty"] = run.Git.Dirty,
+            ["git_diff"] = run.Git.Diff?.ToString(),
+            ["env"] = run.Environment?.ToString(),
         });
         var runIndex = nodes.Count;
         var runRef = Add(new NewLineageNode(NodeType.Run, run.Kind, $"run:{id}", null, id, at, runAttributes, runIncoming));
         foreach (var output in detail.Outputs)
         {
-            nodes.Add(new NewLineageNode(NodeType.Artifact, output.Kind, output.Name, output.Digest, id, at, null,
+            var outputAttributes = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["path"] = output.Name,
+                ["type"] = output.IsManifest ? "directory" : "file",
+                ["bytes"] = output.Bytes,
+            });
+            nodes.Add(new NewLineageNode(NodeType.Artifact, output.Kind, output.Name, output.Digest, id, at, outputAttributes,
                 [new LineageEdgeFrom(runRef, Relation.Generated)]));
         }
         return (nodes, runIndex);
+    }
+
+    private static readonly string[] CodeExtensions = [".cs", ".csproj", ".py", ".r", ".sh", ".sql", ".ipynb", ".js", ".ts", ".java", ".scala", ".go", ".rs", ".props", ".dll"];
+
+    /// <summary>Inputs no run produced: code by extension or folder name, everything else data.</summary>
+    private static string InputKind(RunInput input)
+    {
+        var ext = Path.GetExtension(input.Ref).ToLowerInvariant();
+        return CodeExtensions.Contains(ext) || input.Ref.Split('/').Any(p => p is "src" or "scripts") ? "code" : "data";
     }
 }
