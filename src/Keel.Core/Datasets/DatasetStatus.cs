@@ -29,6 +29,7 @@ public sealed class DatasetStatus(Workspace workspace)
     public async Task<IReadOnlyList<PathStatus>> CheckAsync(CancellationToken cancellationToken)
     {
         var versions = await workspace.Metadata.Datasets.ListLatestAsync(cancellationToken).ConfigureAwait(false);
+        Diagnostics.Trace("status: versions listed");
         var results = new List<PathStatus>(versions.Count);
         foreach (var v in versions)
             results.Add(v.Kind == TreeKind.File ? CheckFile(v) : CheckDirectory(v));
@@ -51,14 +52,17 @@ public sealed class DatasetStatus(Workspace workspace)
         var full = workspace.FullPath(v.Path);
         if (!Directory.Exists(full)) return new PathStatus(v, ChangeState.Deleted, [new FileChange(v.Path, ChangeState.Deleted)]);
         var manifest = ManifestReader.Read(workspace.Objects, v.Digest);
-        var expected = new Dictionary<string, Digest>(manifest.Entries.Count, StringComparer.Ordinal);
+        Diagnostics.Trace($"status: {v.Ref} manifest read ({manifest.Entries.Count} entries)");
+        var expected = new Dictionary<string, ManifestEntry>(manifest.Entries.Count, StringComparer.Ordinal);
         var prefix = v.Path + "/";
-        foreach (var e in manifest.Entries) expected[prefix + e.Path] = e.Digest;
+        foreach (var e in manifest.Entries) expected[prefix + e.Path] = e;
 
         var files = TreeScanner.Scan(full, v.Path);
+        Diagnostics.Trace($"status: {v.Path} scanned ({files.Count} files)");
+        var cache = workspace.StatCache;
+        Diagnostics.Trace("status: stat cache loaded");
         var changes = new ConcurrentBag<FileChange>();
         var toHash = new ConcurrentBag<ScannedFile>();
-        var cache = workspace.StatCache;
         Parallel.ForEach(
             System.Collections.Concurrent.Partitioner.Create(0, files.Count, 4096),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
@@ -80,15 +84,16 @@ public sealed class DatasetStatus(Workspace workspace)
                     }
                     var cached = cache.Lookup(f.Relative, st.Value);
                     if (cached is null) toHash.Add(f);
-                    else if (cached.Value != want) changes.Add(new FileChange(f.Relative, ChangeState.Modified));
+                    else if (cached.Value != want.Digest) changes.Add(new FileChange(f.Relative, ChangeState.Modified));
                 }
             });
+        Diagnostics.Trace($"status: stat pass done ({toHash.Count} to hash)");
         if (!toHash.IsEmpty)
         {
             var list = toHash.ToList();
             var digests = Digests(list);
             for (var i = 0; i < list.Count; i++)
-                if (digests[i] != expected[list[i].Relative]) changes.Add(new FileChange(list[i].Relative, ChangeState.Modified));
+                if (digests[i] != expected[list[i].Relative].Digest) changes.Add(new FileChange(list[i].Relative, ChangeState.Modified));
         }
         if (files.Count != expected.Count || changes.Any(c => c.State == ChangeState.Added))
         {

@@ -89,8 +89,30 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
         for (var attempt = 1; ; attempt++)
         {
             var before = FileStat.Of(file.Full) ?? throw Vanished(file);
-            var digest = ContentHasher.HashFile(file.Full);
-            var newlyStored = store && workspace.Objects.PutFile(digest, file.Full);
+            Digest digest;
+            var newlyStored = false;
+            if (store && workspace.Objects is LocalObjectStore local)
+            {
+                // Copying is bound by write bandwidth, hashing by CPU: do both at once, then
+                // publish the copy under the digest only if the file did not change meanwhile.
+                var temp = local.NewTempPath();
+                try
+                {
+                    var copy = Task.Run(() => File.Copy(file.Full, temp, overwrite: false));
+                    digest = ContentHasher.HashFile(file.Full);
+                    copy.GetAwaiter().GetResult();
+                    if (FileStat.Of(file.Full) == before) newlyStored = local.Publish(temp, local.PathOf(digest));
+                }
+                finally
+                {
+                    if (File.Exists(temp)) File.Delete(temp);
+                }
+            }
+            else
+            {
+                digest = ContentHasher.HashFile(file.Full);
+                newlyStored = store && workspace.Objects.PutFile(digest, file.Full);
+            }
             var after = FileStat.Of(file.Full) ?? throw Vanished(file);
             if (after != before)
             {

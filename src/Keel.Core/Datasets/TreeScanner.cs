@@ -3,7 +3,7 @@ using System.IO.Enumeration;
 namespace Keel.Datasets;
 
 /// <summary>A file found under a tracked path: its workspace-relative path and its full path.</summary>
-internal readonly record struct ScannedFile(string Relative, string Full);
+internal sealed record ScannedFile(string Relative, string Full);
 
 /// <summary>Lists the files under a directory, sorted, skipping .keel/ and .git/.</summary>
 internal static class TreeScanner

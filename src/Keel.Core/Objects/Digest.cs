@@ -9,6 +9,8 @@ public readonly record struct Digest : IComparable<Digest>
     public const string Prefix = "blake3:";
     public const int HexLength = 64;
 
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     private Digest(string hex) => Hex = hex;
 
     /// <summary>The 64 lower-case hex characters, without the algorithm name.</summary>
@@ -26,14 +28,24 @@ public readonly record struct Digest : IComparable<Digest>
             ? digest
             : throw new KeelException($"'{text}' is not a digest: expected {Prefix} followed by {HexLength} hex digits");
 
+    public static Digest Parse(ReadOnlySpan<char> text) =>
+        TryParse(text, out var digest)
+            ? digest
+            : throw new KeelException($"'{text}' is not a digest: expected {Prefix} followed by {HexLength} hex digits");
+
     public static bool TryParse([NotNullWhen(true)] string? text, out Digest digest)
     {
         digest = default;
-        if (text is null || !text.StartsWith(Prefix, StringComparison.Ordinal)) return false;
-        var hex = text.AsSpan(Prefix.Length);
+        return text is not null && TryParse(text.AsSpan(), out digest);
+    }
+
+    public static bool TryParse(ReadOnlySpan<char> text, out Digest digest)
+    {
+        digest = default;
+        if (!text.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        var hex = text[Prefix.Length..];
         if (hex.Length != HexLength) return false;
-        foreach (var c in hex)
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)) return false;
+        if (hex.ContainsAnyExcept(HexDigits)) return false;
         digest = new Digest(hex.ToString());
         return true;
     }

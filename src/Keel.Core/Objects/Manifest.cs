@@ -69,10 +69,21 @@ public sealed class Manifest
             entries.Add(new ManifestEntry(
                 rest2[(c + 1)..].ToString(),
                 long.Parse(rest[..b], CultureInfo.InvariantCulture),
-                Convert.ToInt32(rest2[..c].ToString(), 8),
-                Digest.Parse(line[..a].ToString())));
+                ParseOctal(rest2[..c]),
+                Digest.Parse(line[..a])));
         }
         return new Manifest(entries);
+    }
+
+    private static int ParseOctal(ReadOnlySpan<char> text)
+    {
+        var value = 0;
+        foreach (var ch in text)
+        {
+            if (ch is < '0' or > '7') throw new KeelException("manifest mode is not octal", ExitCodes.CheckFailed);
+            value = (value * 8) + (ch - '0');
+        }
+        return value;
     }
 
     internal static void ValidatePath(string path)

@@ -27,7 +27,9 @@ internal sealed class StatCache
         _entries = entries;
     }
 
-    private readonly record struct Entry(long Size, long MtimeNs, ulong Inode, Digest Digest, bool Racy);
+    // A class, not a struct: the dictionary then uses the framework's precompiled shared code
+    // instead of JIT-compiling an instantiation in every short-lived process.
+    private sealed record Entry(long Size, long MtimeNs, ulong Inode, Digest Digest, bool Racy);
 
     public int Count => _entries.Count;
 
