@@ -118,7 +118,8 @@ public sealed class PipelineRunner
         {
             if (options.DryRun && upstreamWouldRun)
                 return Report(stage, StageState.WouldRun, started, message: "an upstream stage would run");
-            var inputs = await CaptureInputsAsync(stage, !options.DryRun, ct).ConfigureAwait(false);
+            // Digests only: storing inputs (an existence check per file) is needed only if the stage runs.
+            var inputs = await CaptureInputsAsync(stage, store: false, ct).ConfigureAwait(false);
             var seed = stage.Seed ?? DefaultSeed(stage.Name);
             var recipe = new Recipe(stage.Name, stage.Command, inputs.Select(i => i.Digest).ToList(),
                 stage.Params.Select(p => new KeyValuePair<string, string>($"{p.File}:{p.Key}", _params!.Get(p))).ToList(),
@@ -142,6 +143,8 @@ public sealed class PipelineRunner
                 }
             }
             if (options.DryRun) return Report(stage, StageState.WouldRun, started, recipe: digest);
+            // The stage will run: store its inputs, so the run can be reproduced from the store alone.
+            inputs = await CaptureInputsAsync(stage, store: true, ct).ConfigureAwait(false);
             return await ExecuteAsync(stage, recipe, inputs, seed, started, ct).ConfigureAwait(false);
         }
         catch (KeelException e)
