@@ -48,7 +48,7 @@ internal static class QuickstartCommand
             Console.WriteLine($"   {again.Count(r => r.State == StageState.Skipped)} of {again.Count} stages skipped (recipes unchanged, outputs intact)");
 
             Step("5. Where the model came from (keel lineage models/churn.zip --kinds data,model,run)");
-            var index = await LineageIndex.BuildAsync(ws.Metadata.Lineage, ct).ConfigureAwait(false);
+            var index = await LineageIndex.LoadOrBuildAsync(ws.Metadata.Lineage, Path.Combine(ws.KeelDir, "cache", "lineage.idx"), ct).ConfigureAwait(false);
             var model = await new LineageResolver(ws.Metadata, index).ResolveAsync("models/churn.zip", null, ct).ConfigureAwait(false);
             var view = LineageView.Query(index, model.Index, LineageDirection.Up, -1, ["data", "model", "run"], long.MaxValue);
             foreach (var line in TreeWriter.Write(view).Split('\n', StringSplitOptions.RemoveEmptyEntries)) Console.WriteLine($"   {line}");

@@ -28,7 +28,7 @@ internal sealed class LineageSession : IDisposable
         var ws = CliContext.OpenWorkspace();
         try
         {
-            var index = await LineageIndex.BuildAsync(ws.Metadata.Lineage, cancellationToken).ConfigureAwait(false);
+            var index = await LineageIndex.LoadOrBuildAsync(ws.Metadata.Lineage, Path.Combine(ws.KeelDir, "cache", "lineage.idx"), cancellationToken).ConfigureAwait(false);
             return new LineageSession(ws, index);
         }
         catch
