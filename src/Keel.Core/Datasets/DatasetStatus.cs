@@ -57,7 +57,7 @@ public sealed class DatasetStatus(Workspace workspace)
         var prefix = v.Path + "/";
         foreach (var e in manifest.Entries) expected[prefix + e.Path] = e;
 
-        var files = TreeScanner.Scan(full, v.Path);
+        var files = TreeScanner.Scan(full, v.Path, sorted: false);
         Diagnostics.Trace($"status: {v.Path} scanned ({files.Count} files)");
         var cache = workspace.StatCache;
         Diagnostics.Trace("status: stat cache loaded");

@@ -18,7 +18,8 @@ internal static class TreeScanner
 
     /// <param name="fullDir">The directory on disk.</param>
     /// <param name="relativeDir">Its workspace-relative path, prefixed to every result.</param>
-    public static List<ScannedFile> Scan(string fullDir, string relativeDir)
+    /// <param name="sorted">Whether to sort by path (manifests need it; a status check does not).</param>
+    public static List<ScannedFile> Scan(string fullDir, string relativeDir, bool sorted = true)
     {
         var prefixLength = fullDir.TrimEnd(Path.DirectorySeparatorChar).Length + 1;
         var enumerable = new FileSystemEnumerable<string>(
@@ -44,7 +45,7 @@ internal static class TreeScanner
         {
             throw new KeelException($"permission denied while listing {fullDir}: {e.Message}; fix the permissions and retry");
         }
-        files.Sort(static (a, b) => string.CompareOrdinal(a.Relative, b.Relative));
+        if (sorted) files.Sort(static (a, b) => string.CompareOrdinal(a.Relative, b.Relative));
         return files;
     }
 }
