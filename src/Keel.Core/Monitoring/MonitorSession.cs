@@ -35,7 +35,7 @@ public sealed class MonitorSession(
 
             if (windower.UnknownFeedback > 0)
             {
-                notes.Add($"{windower.UnknownFeedback} feedback label(s) name request ids never seen in the monitored predictions; ignored");
+                notes.Add($"{windower.UnknownFeedback} feedback label(s) name request ids never seen in the monitored predictions (or already labelled); ignored");
             }
         }
 

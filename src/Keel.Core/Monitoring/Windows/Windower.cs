@@ -31,11 +31,8 @@ public sealed class Windower
         _tolerance = skewTolerance ?? TimeSpan.FromMinutes(5);
     }
 
-    /// <summary>Feedback labels whose request id was never seen (ignored, and reported).</summary>
+    /// <summary>Feedback labels whose request id was never seen, or was already labelled (ignored, and reported; the first label wins).</summary>
     public long UnknownFeedback { get; private set; }
-
-    /// <summary>Feedback labels for a request that already had one (the first wins).</summary>
-    public long DuplicateFeedback { get; private set; }
 
     /// <summary>Rows read so far.</summary>
     public long Rows => _rowsSeen;
