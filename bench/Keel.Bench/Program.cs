@@ -9,5 +9,5 @@ using Keel.Bench.Pipelines;
 return await Bench.RunAsync(args,
 [
     new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
-    new PipelineBench(), new StatisticsBenchGroup(), new LineageBenchGroup(),
+    new PipelineBench(), new StatisticsBenchGroup(), new FullReportBenchGroup(), new LineageBenchGroup(),
 ]);

@@ -13,6 +13,7 @@ internal sealed class NumericSketch
     private readonly double _referenceMin;
     private readonly double _referenceMax;
     private readonly int _exactCap;
+    private readonly BinLocator _locator;
 
     public NumericSketch(NumericReference reference, int exactCap)
     {
@@ -20,6 +21,7 @@ internal sealed class NumericSketch
         _referenceMin = reference.Min;
         _referenceMax = reference.Max;
         _exactCap = exactCap;
+        _locator = new BinLocator(_edges);
         Counts = new long[_edges.Length + 1];
         Sums = new double[_edges.Length + 1];
         Exact = exactCap > 0 ? [] : null;
@@ -56,7 +58,7 @@ internal sealed class NumericSketch
         Unparseable += unparseable;
         long count = 0, missing = 0, nonFinite = 0, below = 0, above = 0;
         double min = Min, max = Max, sum = 0;
-        ReadOnlySpan<double> edges = _edges;
+        BinLocator locator = _locator;
         foreach (double x in values)
         {
             if (double.IsNaN(x))
@@ -77,7 +79,7 @@ internal sealed class NumericSketch
             max = Math.Max(max, x);
             below += x < _referenceMin ? 1 : 0;
             above += x > _referenceMax ? 1 : 0;
-            int b = LowerBound(edges, x);
+            int b = locator.Find(x);
             Counts[b]++;
             Sums[b] += x;
         }
@@ -138,26 +140,4 @@ internal sealed class NumericSketch
 
     /// <summary>Memory held, in bytes (bins plus the exact buffer at its cap).</summary>
     public long BoundBytes => (Counts.Length * 16L) + (_exactCap * 8L);
-
-    // First bin b with x ≤ edges[b] (bin b holds edges[b-1] < x ≤ edges[b]).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int LowerBound(ReadOnlySpan<double> edges, double x)
-    {
-        int lo = 0;
-        int hi = edges.Length;
-        while (lo < hi)
-        {
-            int mid = (int)((uint)(lo + hi) >> 1);
-            if (edges[mid] < x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
 }
