@@ -10,5 +10,5 @@ using Keel.Bench.Tracking;
 return await Bench.RunAsync(args,
 [
     new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
-    new TrackingBenchGroup(), new PipelineBench(), new StatisticsBenchGroup(), new LineageBenchGroup(),
+    new TrackingBenchGroup(), new PipelineBench(), new StatisticsBenchGroup(), new FullReportBenchGroup(), new LineageBenchGroup(),
 ]);

@@ -34,6 +34,7 @@ internal static class KeelCli
         LogMetricCommand.AddTo(root);
         RunsCommand.AddTo(root);
         MetricsCommand.AddTo(root);
+        MonitorCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");

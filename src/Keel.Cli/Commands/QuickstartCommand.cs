@@ -53,6 +53,10 @@ internal static class QuickstartCommand
             var view = LineageView.Query(index, model.Index, LineageDirection.Up, -1, ["data", "model", "run"], long.MaxValue);
             foreach (var line in TreeWriter.Write(view).Split('\n', StringSplitOptions.RemoveEmptyEntries)) Console.WriteLine($"   {line}");
 
+            // MONITORING HOOK (merge with serving): serve the model, replay `churn generate --drift 0.8` traffic through
+            // the server, run `keel monitor churn` on its captured predictions (alert), let the keel.yaml `monitor:`
+            // policy retrain on the production snapshot, pass the deploy gate and redeploy. Until then, by hand:
+            //   keel monitor churn --reference data/raw/customers.csv --current drifted.csv --id-column customer_id --label-column churned
             Step($"Done in {clock.Elapsed.TotalSeconds:0.0}s. Try next, from {Path.GetRelativePath(CliContext.Cwd, target)}/:");
             Console.WriteLine("   keel dag                       the pipeline's stages");
             Console.WriteLine("   keel status                    tracked data against its latest version");

@@ -36,5 +36,8 @@ public sealed record StageDefinition(
 /// <summary>A parsed keel.yaml: stages in file order.</summary>
 public sealed record PipelineDefinition(string File, IReadOnlyList<StageDefinition> Stages)
 {
+    /// <summary>The <c>monitor:</c> policy, when keel.yaml declares one.</summary>
+    public Keel.Monitoring.MonitorPolicy? Monitor { get; init; }
+
     public StageDefinition? Find(string name) => Stages.FirstOrDefault(s => s.Name == name);
 }

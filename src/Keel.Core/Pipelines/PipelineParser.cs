@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Keel.Monitoring;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -10,7 +11,7 @@ public static partial class PipelineParser
 {
     public const string DefaultParamsFile = "params.yaml";
 
-    private static readonly string[] RootKeys = ["stages", "params"];
+    private static readonly string[] RootKeys = ["stages", "params", "monitor"];
     private static readonly string[] StageKeys = ["cmd", "deps", "params", "outs", "seed", "resources", "compare", "desc", "foreach", "do"];
     private static readonly string[] OutKinds = ["data", "model", "metrics", "plots", "report", "code", "predictions", "log"];
     private static readonly string[] CompareMethods = ["exact", "model", "predictions", "metrics"];
@@ -68,7 +69,15 @@ public static partial class PipelineParser
                 throw new PipelineException(At(ctx, stage), $"stage '{name}' has 'do:' without 'foreach:'", "add 'foreach:' with the values to sweep");
             result.Add(ParseStage(ctx, name, stage, defaultParams));
         }
-        return new PipelineDefinition(file, result);
+        MonitorPolicy? monitor = null;
+        if (root.Children.TryGetValue(new YamlScalarNode("monitor"), out var monitorNode))
+        {
+            monitor = ParseMonitor(ctx, monitorNode);
+            var unknown = monitor.OnDrift?.Stages.FirstOrDefault(s => result.All(r => r.Name != s));
+            if (unknown is not null)
+                throw new PipelineException(At(ctx, monitorNode), $"monitor.on_drift runs stage '{unknown}', which keel.yaml does not define", $"use one of {string.Join(", ", result.Select(r => r.Name))}");
+        }
+        return new PipelineDefinition(file, result) { Monitor = monitor };
     }
 
     private static StageDefinition ParseStage(Context ctx, string name, YamlMappingNode stage, string defaultParams)

@@ -91,7 +91,7 @@ public sealed class PsiBins
     }
 
     // NumPy's 'linear' method, including its choice of interpolating from the nearer end.
-    private static double Quantile(ReadOnlySpan<double> sorted, double q)
+    internal static double Quantile(ReadOnlySpan<double> sorted, double q)
     {
         double position = q * (sorted.Length - 1);
         int lo = (int)Math.Floor(position);

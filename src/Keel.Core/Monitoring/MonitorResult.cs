@@ -1,0 +1,27 @@
+namespace Keel.Monitoring;
+
+/// <summary>One pass of monitoring: every window judged, the sustained state after each, and run-level notes.</summary>
+public sealed record MonitorResult
+{
+    public required string Model { get; init; }
+
+    public required string Source { get; init; }
+
+    public required string Window { get; init; }
+
+    public long Rows { get; init; }
+
+    public IReadOnlyList<WindowReport> Windows { get; init; } = [];
+
+    /// <summary>Sustained state (after persistence) after each window, in window order.</summary>
+    public IReadOnlyList<Severity> States { get; init; } = [];
+
+    /// <summary>The state after the last window.</summary>
+    public Severity State { get; init; }
+
+    /// <summary>True when any window ended in the sustained alert state (exit code 1).</summary>
+    public bool Alerted { get; init; }
+
+    /// <summary>Run-level findings: unknown feedback ids, sink failures, no data.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
