@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Commands;
 using Keel.Cli.Commands.Lineage;
+using Keel.Cli.Commands.Reproduction;
 
 namespace Keel.Cli;
 
@@ -34,6 +35,7 @@ internal static class KeelCli
         LogMetricCommand.AddTo(root);
         RunsCommand.AddTo(root);
         MetricsCommand.AddTo(root);
+        ReproductionCommands.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");
