@@ -8,5 +8,7 @@ internal static class ReproductionCommands
     public static void AddTo(RootCommand root)
     {
         ReproduceCommand.AddTo(root);
+        VerifyCommand.AddTo(root);
+        KeysCommand.AddTo(root);
     }
 }
