@@ -10,5 +10,6 @@ internal static class ReproductionCommands
         ReproduceCommand.AddTo(root);
         VerifyCommand.AddTo(root);
         KeysCommand.AddTo(root);
+        BundleCommand.AddTo(root);
     }
 }
