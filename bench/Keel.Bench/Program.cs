@@ -3,6 +3,7 @@ using Keel.Bench.Lineage;
 using Keel.Bench.Monitoring;
 using Keel.Bench.Pipelines;
 using Keel.Bench.Tracking;
+using Keel.Bench.Reproduction;
 
 // The bench drives Unix tools (cat, sha256sum, git) and the linux keel binary.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -10,5 +11,5 @@ using Keel.Bench.Tracking;
 return await Bench.RunAsync(args,
 [
     new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
-    new TrackingBenchGroup(), new PipelineBench(), new StatisticsBenchGroup(), new FullReportBenchGroup(), new LineageBenchGroup(),
+    new TrackingBenchGroup(), new PipelineBench(), new StatisticsBenchGroup(), new FullReportBenchGroup(), new LineageBenchGroup(), new ReproductionBench(),
 ]);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Commands;
 using Keel.Cli.Commands.Lineage;
+using Keel.Cli.Commands.Reproduction;
 
 namespace Keel.Cli;
 
@@ -35,6 +36,7 @@ internal static class KeelCli
         RunsCommand.AddTo(root);
         MetricsCommand.AddTo(root);
         MonitorCommand.AddTo(root);
+        ReproductionCommands.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");

@@ -53,6 +53,13 @@ internal static class QuickstartCommand
             var view = LineageView.Query(index, model.Index, LineageDirection.Up, -1, ["data", "model", "run"], long.MaxValue);
             foreach (var line in TreeWriter.Write(view).Split('\n', StringSplitOptions.RemoveEmptyEntries)) Console.WriteLine($"   {line}");
 
+            Step("6. Reproduce the model from the recorded state alone (keel reproduce models/churn.zip, in a temp folder)");
+            var reproduction = await new Keel.Reproduction.Reproducer(ws, index).ReproduceAsync(model, new Keel.Reproduction.ReproduceOptions(null), ct).ConfigureAwait(false);
+            foreach (var o in reproduction.Outputs.Where(o => o.Counts)) Console.WriteLine($"   {o.Status,-8} {o.Path} [{o.Method}]: {o.Detail}");
+            Console.WriteLine(reproduction.Passed
+                ? $"   verdict: REPRODUCED within tolerance ({reproduction.Outputs.Count(o => o.Counts)} outputs compared, {reproduction.Seconds:0.0}s)"
+                : $"   verdict: NOT REPRODUCED; the reproduction is kept in {reproduction.Directory}");
+
             // MONITORING HOOK (merge with serving): serve the model, replay `churn generate --drift 0.8` traffic through
             // the server, run `keel monitor churn` on its captured predictions (alert), let the keel.yaml `monitor:`
             // policy retrain on the production snapshot, pass the deploy gate and redeploy. Until then, by hand:
@@ -66,7 +73,9 @@ internal static class QuickstartCommand
             Console.WriteLine("   keel lineage models/churn.zip  the model's full history, with code and environment");
             Console.WriteLine("   keel impact data/raw/customers.csv   everything the raw data fed");
             Console.WriteLine("   keel recover models/churn.zip -o recovered --materialize --verify   bill of materials + replay.sh");
-            return 0;
+            Console.WriteLine("   keel keys generate && keel verify models/churn.zip   integrity, tests, reproduction and a signed attestation");
+            Console.WriteLine("   keel bundle export models/churn.zip -o churn.keelbundle   one file a colleague can import, verify and reproduce");
+            return reproduction.Passed ? 0 : ExitCodes.CheckFailed;
         });
         root.Subcommands.Add(command);
     }

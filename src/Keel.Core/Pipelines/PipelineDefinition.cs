@@ -16,7 +16,8 @@ public sealed record OutSpec(string Path, string Kind, bool Cache, SourceSpan At
 public sealed record ParamRef(string File, string Key, SourceSpan At);
 
 /// <summary>How reproduction compares an output: exact, model, predictions or metrics, with tolerances.</summary>
-public sealed record CompareRule(string Path, string Method, double? Abs, double? Rel, string? Probe, IReadOnlyDictionary<string, double>? PerMetricAbs, SourceSpan At);
+/// <param name="Score">For predictions: the command that scores the probe set, with {model}, {probe} and {out} placeholders.</param>
+public sealed record CompareRule(string Path, string Method, double? Abs, double? Rel, string? Probe, IReadOnlyDictionary<string, double>? PerMetricAbs, SourceSpan At, string? Score = null);
 
 /// <summary>What an executor should reserve for a stage.</summary>
 public sealed record StageResources(int Cpus, long MemoryBytes, int Gpus);

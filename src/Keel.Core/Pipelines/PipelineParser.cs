@@ -156,20 +156,21 @@ public static partial class PipelineParser
         {
             var path = NormalizePath(ctx, pathNode, Scalar(ctx, pathNode, "compare path"));
             if (ruleNode is not YamlMappingNode r) throw new PipelineException(At(ctx, ruleNode), $"the compare rule for '{path}' must be a mapping", "write {method: exact}");
-            CheckKeys(ctx, r, ["method", "abs", "rel", "probe", "metrics"], $"compare rule for '{path}'");
+            CheckKeys(ctx, r, ["method", "abs", "rel", "probe", "metrics", "score"], $"compare rule for '{path}'");
             var method = r.Children.TryGetValue(new YamlScalarNode("method"), out var mn) ? Scalar(ctx, mn, "method") : "exact";
             if (!CompareMethods.Contains(method))
                 throw new PipelineException(At(ctx, mn!), $"unknown compare method '{method}'", $"use one of {string.Join(", ", CompareMethods)}");
             double? abs = r.Children.TryGetValue(new YamlScalarNode("abs"), out var a) ? Double(ctx, a, "abs") : null;
             double? rel = r.Children.TryGetValue(new YamlScalarNode("rel"), out var rl) ? Double(ctx, rl, "rel") : null;
             var probe = r.Children.TryGetValue(new YamlScalarNode("probe"), out var pr) ? Scalar(ctx, pr, "probe") : null;
+            var score = r.Children.TryGetValue(new YamlScalarNode("score"), out var sc) ? Scalar(ctx, sc, "score") : null;
             Dictionary<string, double>? per = null;
             if (r.Children.TryGetValue(new YamlScalarNode("metrics"), out var pm))
             {
                 if (pm is not YamlMappingNode pmm) throw new PipelineException(At(ctx, pm), "'metrics' must map metric names to absolute tolerances", "write {auc: 0.002}");
                 per = pmm.Children.ToDictionary(kv => Scalar(ctx, kv.Key, "metric"), kv => Double(ctx, kv.Value, "tolerance"));
             }
-            rules.Add(new CompareRule(path, method, abs, rel, probe, per, At(ctx, pathNode)));
+            rules.Add(new CompareRule(path, method, abs, rel, probe, per, At(ctx, pathNode), score));
         }
         return rules;
     }

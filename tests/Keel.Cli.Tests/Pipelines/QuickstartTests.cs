@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Keel.Cli.Tests.Pipelines;
 
-public sealed class QuickstartTests(QuickstartFixture fixture) : IClassFixture<QuickstartFixture>
+[Collection(QuickstartCollection.Name)]
+public sealed class QuickstartTests(QuickstartFixture fixture)
 {
     private static readonly string[] Stages = ["build", "ingest", "validate", "featurize", "train", "evaluate"];
 

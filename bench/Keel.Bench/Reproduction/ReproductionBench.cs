@@ -1,0 +1,73 @@
+namespace Keel.Bench.Reproduction;
+
+/// <summary>
+/// Reproduction figures: <c>keel reproduce</c> of the quickstart's churn model against running
+/// the same five stage commands directly in a clean checkout (target: at most 10% overhead); and
+/// <c>keel bundle export</c> / <c>import</c> of a model fed by 1 GiB of data (256 MiB with --quick)
+/// against <c>cat</c> of the same bytes (target: at least half its throughput).
+/// </summary>
+internal sealed class ReproductionBench : IBenchGroup
+{
+    private static readonly string[] ChurnSteps =
+    [
+        "dotnet build examples/churn/Churn.csproj -c Release --artifacts-path build/churn -nologo -v q",
+        "dotnet build/churn/bin/Churn/release/churn.dll generate --rows 20000 --seed 7 --out data/raw/customers.csv",
+        "dotnet build/churn/bin/Churn/release/churn.dll validate --in data/raw/customers.csv --report reports/validation.json",
+        "KEEL_SEED=42 dotnet build/churn/bin/Churn/release/churn.dll featurize --in data/raw/customers.csv --out data/features --params examples/churn/params.yaml",
+        "KEEL_SEED=42 dotnet build/churn/bin/Churn/release/churn.dll train --train data/features/train.csv --out models/churn.zip --params examples/churn/params.yaml",
+    ];
+
+    public string Name => "reproduction";
+
+    public IEnumerable<Figure> Run(BenchContext context)
+    {
+        var runs = context.Quick ? 1 : 3;
+        var qs = Path.Combine(context.Scratch, "repro-quickstart");
+        BenchContext.DeleteDirectory(qs);
+        context.RunKeel(context.Scratch, "quickstart", "--dir", qs);
+        var repro = BenchContext.MedianSeconds(runs, () => context.RunKeel(qs, "reproduce", "models/churn.zip"));
+        var direct = Path.Combine(context.Scratch, "repro-direct");
+        var script = string.Join(" && ", ChurnSteps);
+        var baseline = BenchContext.MedianSeconds(runs, () => BenchContext.Shell(direct, script), () =>
+        {
+            BenchContext.DeleteDirectory(direct);
+            Directory.CreateDirectory(direct);
+            BenchContext.Shell(qs, $"git archive HEAD | tar -x -C '{direct}'");
+        });
+        yield return new Figure(Name, "keel reproduce models/churn.zip (quickstart)", repro, "s", "the same 5 stage commands run directly", baseline, repro / baseline, "<= 1.10x");
+
+        var size = context.Quick ? 256L << 20 : 1L << 30;
+        var gb = size / 1e9;
+        var ws = context.FreshWorkspace("repro-bundle");
+        File.WriteAllText(Path.Combine(ws, "keel.yaml"), "stages:\n  train:\n    cmd: mkdir -p models && head -c 4096 data/big.bin > models/m.bin\n    deps: [data/big.bin]\n    outs: [{path: models/m.bin, kind: model}]\n");
+        Directory.CreateDirectory(Path.Combine(ws, "data"));
+        WriteRandom(Path.Combine(ws, "data", "big.bin"), size);
+        BenchContext.Shell(ws, "printf 'data/\\n' > .gitignore && git init -q -b main && git add -A && git -c user.name=b -c user.email=b@b commit -qm bench");
+        context.RunKeel(ws, "run");
+        var bundle = Path.Combine(context.Scratch, "repro-bundle.keelbundle");
+        var export = BenchContext.MedianSeconds(runs, () => context.RunKeel(ws, "bundle", "export", "models/m.bin", "-o", bundle), () => File.Delete(bundle));
+        var target = Path.Combine(context.Scratch, "repro-bundle-import");
+        var import = BenchContext.MedianSeconds(runs, () => context.RunKeel(target, "bundle", "import", bundle), () =>
+        {
+            context.FreshWorkspace("repro-bundle-import");
+            BenchContext.WarmPageCache(bundle);
+        });
+        var cat = gb / BenchContext.MedianSeconds(runs, () => BenchContext.Shell(ws, "cat data/big.bin > /dev/null"));
+        yield return new Figure(Name, $"keel bundle export, model + {size >> 20} MiB data", gb / export, "GB/s", "cat (read limit)", cat, gb / export / cat, ">= 0.50x");
+        yield return new Figure(Name, $"keel bundle import (validate + store), {size >> 20} MiB", gb / import, "GB/s", "cat (read limit)", cat, gb / import / cat, ">= 0.50x");
+        BenchContext.DeleteDirectory(target);
+        File.Delete(bundle);
+    }
+
+    private static void WriteRandom(string path, long size)
+    {
+        var random = new Random(11);
+        var buffer = new byte[1 << 20];
+        using var f = File.Create(path);
+        for (long written = 0; written < size; written += buffer.Length)
+        {
+            random.NextBytes(buffer);
+            f.Write(buffer, 0, (int)Math.Min(buffer.Length, size - written));
+        }
+    }
+}

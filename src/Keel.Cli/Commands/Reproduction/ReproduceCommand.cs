@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Keel.Cli.Commands.Lineage;
+using Keel.Reproduction;
+
+namespace Keel.Cli.Commands.Reproduction;
+
+/// <summary><c>keel reproduce REF [--in DIR] [--json]</c></summary>
+internal static class ReproduceCommand
+{
+    public static void AddTo(RootCommand root)
+    {
+        var reference = new Argument<string>("ref") { Description = "what to rebuild: models/churn.zip, run:<id>, blake3:<digest>, raw@3, ..." };
+        var into = new Option<string?>("--in") { Description = "reproduce in this (new or empty) folder and keep it; default: a temp folder, kept only on failure" };
+        var json = CliContext.JsonOption();
+        var command = new Command("reproduce", "re-run the recorded steps behind an artifact from the recorded state alone and compare every output within its declared tolerance")
+        {
+            reference, into, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var s = await LineageSession.OpenAsync(ct).ConfigureAwait(false);
+            var target = await s.Resolver.ResolveAsync(parse.GetValue(reference)!, null, ct).ConfigureAwait(false);
+            var dir = parse.GetValue(into) is { } d ? Path.GetFullPath(d, CliContext.Cwd) : null;
+            var quiet = parse.GetValue(json);
+            var progress = quiet ? null : new Progress(m => Console.WriteLine($"  {m}"));
+            var report = await new Reproducer(s.Workspace, s.Index, progress).ReproduceAsync(target, new ReproduceOptions(dir), ct).ConfigureAwait(false);
+            if (quiet) CliContext.WriteJson(report);
+            else Print(report);
+            return report.Passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        });
+        root.Subcommands.Add(command);
+    }
+
+    public static void Print(ReproductionReport r)
+    {
+        foreach (var n in r.Notes) Console.WriteLine($"  note: {n}");
+        foreach (var s in r.Steps) Console.WriteLine($"  step {s.Stage,-12} {s.Status,-10} {s.Seconds,6:0.0}s  seed {s.Seed ?? "-"}");
+        foreach (var o in r.Outputs)
+            Console.WriteLine($"  {Mark(o.Status),-9} {o.Path} [{(o.Tolerance == o.Method ? o.Method : $"{o.Method}, {o.Tolerance}")}]: {o.Detail}");
+        if (r.EnvironmentDifferences.Count > 0)
+        {
+            Console.WriteLine("  environment differences (recorded -> now):");
+            foreach (var e in r.EnvironmentDifferences) Console.WriteLine($"    {e.Field}: {e.Recorded ?? "-"} -> {e.Now ?? "-"}");
+        }
+        if (!r.Passed)
+        {
+            Console.WriteLine("  likely causes:");
+            foreach (var c in r.LikelyCauses) Console.WriteLine($"    {c}");
+        }
+        var counted = r.Outputs.Count(o => o.Counts);
+        Console.WriteLine(r.Passed
+            ? $"REPRODUCED {r.Subject}: {counted} compared outputs within tolerance in {r.Seconds:0.0}s (run {r.RunId})"
+            : $"NOT REPRODUCED {r.Subject}: {r.Outputs.Count(o => !o.Passed)} of {counted} compared outputs out of tolerance or missing; kept {r.Directory} (run {r.RunId})");
+    }
+
+    private static string Mark(string status) => status switch
+    {
+        "pass" => "PASS",
+        "fail" => "FAIL",
+        "missing" => "MISSING",
+        _ => "unchecked",
+    };
+
+    private sealed class Progress(Action<string> write) : IProgress<string>
+    {
+        public void Report(string value) => write(value);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Keel.Objects;
+
+namespace Keel.Reproduction.Attestations;
+
+/// <summary>What <c>keel attest verify</c> found.</summary>
+public sealed record AttestationCheck(bool Valid, string? KeyId, IReadOnlyList<string> Subjects, string? Verdict, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// Checks a DSSE-wrapped in-toto statement: a signature by a trusted key over the PAE (an
+/// untrusted key is refused by id), then each subject against the object store (re-hashed with
+/// BLAKE3 and SHA-256), so a changed byte in the attestation or in the artifact is caught.
+/// </summary>
+public static class AttestationVerifier
+{
+    public static AttestationCheck Verify(string envelopeJson, KeyStore keys, IObjectStore? store)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var envelope = Dsse.Parse(envelopeJson);
+        if (envelope.PayloadType != Dsse.InTotoPayloadType)
+            throw new KeelException($"the attestation's payload type is '{envelope.PayloadType}', not {Dsse.InTotoPayloadType}", ExitCodes.CheckFailed);
+        string? signedBy = null;
+        var untrusted = new List<string>();
+        foreach (var sig in envelope.Signatures)
+        {
+            using var key = keys.TrustedKey(sig.KeyId);
+            if (key is null)
+            {
+                untrusted.Add(sig.KeyId);
+                continue;
+            }
+            if (Dsse.Verify(envelope, sig, key)) signedBy = sig.KeyId;
+            else throw new KeelException($"the signature by {sig.KeyId} does not verify: the attestation was altered after signing", ExitCodes.CheckFailed);
+        }
+        if (signedBy is null)
+            throw new KeelException($"refused: the attestation is signed by an untrusted key {string.Join(", ", untrusted)}; "
+                + "if you know its owner, 'keel keys trust PUBLIC_KEY_FILE' and retry", ExitCodes.CheckFailed);
+
+        JsonObject statement;
+        try
+        {
+            statement = JsonNode.Parse(envelope.Payload) as JsonObject ?? throw new KeelException("the attested payload is not a JSON object", ExitCodes.CheckFailed);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new KeelException($"the attested payload is not JSON: {e.Message}", ExitCodes.CheckFailed);
+        }
+        if (statement["_type"]?.GetValue<string>() != ProvenanceStatement.StatementType)
+            throw new KeelException("the attested payload is not an in-toto Statement v1", ExitCodes.CheckFailed);
+        var problems = new List<string>();
+        var names = new List<string>();
+        foreach (var subject in statement["subject"]?.AsArray() ?? [])
+        {
+            var name = subject?["name"]?.GetValue<string>() ?? "?";
+            names.Add(name);
+            var blake = subject?["digest"]?["blake3"]?.GetValue<string>();
+            var sha = subject?["digest"]?["sha256"]?.GetValue<string>();
+            if (store is null) continue;
+            if (!Digest.TryParse(Digest.Prefix + blake, out var d)) { problems.Add($"{name}: no blake3 digest"); continue; }
+            if (!store.Contains(d)) { problems.Add($"{name}: {d} is not in this workspace's object store"); continue; }
+            using (var s = store.OpenRead(d))
+            using (var buffer = new MemoryStream())
+            {
+                s.CopyTo(buffer);
+                var bytes = buffer.ToArray();
+                if (ContentHasher.Hash(bytes) != d) problems.Add($"{name}: the stored object {d} no longer hashes to its name (the artifact was altered)");
+                else if (sha is not null && Convert.ToHexStringLower(SHA256.HashData(bytes)) != sha) problems.Add($"{name}: sha256 differs from the attested one");
+            }
+        }
+        var verdict = statement["predicate"]?["runDetails"]?["byproducts"]?.AsArray()
+            .FirstOrDefault(b => b?["name"]?.GetValue<string>() == "keel-verification.json")?["annotations"]?["verdict"]?.GetValue<string>();
+        return new AttestationCheck(problems.Count == 0, signedBy, names, verdict, problems);
+    }
+}
