@@ -17,4 +17,7 @@ public interface IMetadataStore : IDisposable
 
     /// <summary>Lookups, lineage roots and alias history for lineage queries.</summary>
     Lineage.ILineageCatalog LineageCatalog { get; }
+
+    /// <summary>Registered models, aliases, deployments and feedback.</summary>
+    IModelRegistry Models { get; }
 }

@@ -13,6 +13,7 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         References = new SqliteObjectReferences(_db);
         RunCache = new SqliteRunCacheStore(_db, time ?? TimeProvider.System);
         LineageCatalog = new SqliteLineageCatalog(_db);
+        Models = new SqliteModelRegistry(_db, lineage);
     }
 
     public Lineage.ILineageStore Lineage { get; }
@@ -22,6 +23,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public Lineage.ILineageCatalog LineageCatalog { get; }
 
     public IDatasetStore Datasets { get; }
+
+    public IModelRegistry Models { get; }
 
     public IObjectReferences References { get; }
 

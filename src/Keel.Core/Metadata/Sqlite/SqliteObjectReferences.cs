@@ -11,6 +11,12 @@ internal sealed class SqliteObjectReferences(SqliteDatabase db) : IObjectReferen
         SELECT digest, kind = 'directory', 'run cache ' || substr(recipe, 8, 12) || ':' || path FROM run_cache_outputs
         UNION ALL
         SELECT digest, 0, 'lineage ' || label FROM lineage_nodes WHERE digest IS NOT NULL AND type = 'artifact' AND kind <> 'data'
+        UNION ALL
+        SELECT digest, 0, 'model ' || name || '@' || version FROM model_versions
+        UNION ALL
+        SELECT training_digest, 0, 'training data of ' || name || '@' || version FROM model_versions WHERE training_digest IS NOT NULL
+        UNION ALL
+        SELECT package, 0, 'serving package of ' || name || '@' || version FROM deployments WHERE package IS NOT NULL
         """;
 
     public Task<IReadOnlyList<ObjectReference>> ListAsync(CancellationToken cancellationToken)
