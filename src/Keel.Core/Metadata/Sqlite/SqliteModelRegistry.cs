@@ -101,6 +101,8 @@ internal sealed class SqliteModelRegistry(SqliteDatabase db, SqliteLineageStore 
         var recorded = db.Write(tx =>
         {
             var ids = lineage.Append(tx, nodes);
+            var deployIndex = nodes.Select((n, i) => (n, i)).FirstOrDefault(x => x.n.Type == NodeType.Run && x.n.Kind == "deploy", (null!, -1)).Item2;
+            var nodeId = deployIndex >= 0 ? ids[deployIndex] : 0;
             if (d.CanaryPercent <= 0) InsertAlias(tx, d.Name, d.Alias, d.Version, d.CreatedAt);
             using var insert = db.Command(
                 "INSERT INTO deployments(run_id, action, name, alias, version, previous_version, canary_percent, package, node_id, created_at) VALUES ($r, $a, $n, $l, $v, $p, $c, $k, $id, $t) RETURNING id", tx);
@@ -112,10 +114,10 @@ internal sealed class SqliteModelRegistry(SqliteDatabase db, SqliteLineageStore 
             insert.Parameters.AddWithValue("$p", (object?)d.PreviousVersion ?? DBNull.Value);
             insert.Parameters.AddWithValue("$c", d.CanaryPercent);
             insert.Parameters.AddWithValue("$k", d.Package is { } p ? p.ToString() : DBNull.Value);
-            insert.Parameters.AddWithValue("$id", ids.Count > 0 ? ids[0] : 0);
+            insert.Parameters.AddWithValue("$id", nodeId);
             insert.Parameters.AddWithValue("$t", d.CreatedAt.ToUnixTimeMilliseconds());
             var id = (long)insert.ExecuteScalar()!;
-            return new Deployment(id, d.RunId, d.Action, d.Name, d.Alias, d.Version, d.PreviousVersion, d.CanaryPercent, d.Package, ids.Count > 0 ? ids[0] : 0, d.CreatedAt);
+            return new Deployment(id, d.RunId, d.Action, d.Name, d.Alias, d.Version, d.PreviousVersion, d.CanaryPercent, d.Package, nodeId, d.CreatedAt);
         });
         return Task.FromResult(recorded);
     }
