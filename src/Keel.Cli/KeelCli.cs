@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Commands;
 using Keel.Cli.Commands.Lineage;
+using Keel.Cli.Commands.Models;
 
 namespace Keel.Cli;
 
@@ -30,6 +31,9 @@ internal static class KeelCli
         VerifyLineageCommand.AddTo(root);
         RecoverCommand.AddTo(root);
         HashCommand.AddTo(root);
+        ModelsCommand.AddTo(root);
+        TestCommand.AddTo(root);
+        DeployCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");
