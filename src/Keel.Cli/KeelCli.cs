@@ -34,6 +34,7 @@ internal static class KeelCli
         ModelsCommand.AddTo(root);
         TestCommand.AddTo(root);
         DeployCommand.AddTo(root);
+        ServeCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");

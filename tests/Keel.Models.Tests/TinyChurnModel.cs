@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
 
-namespace Keel.Models.Tests;
+namespace Keel.Tests.Shared;
 
 /// <summary>
 /// A small churn-like FastTree model trained in the test (about a second): two numbers, one

@@ -1,3 +1,4 @@
+using Keel.Tests.Shared;
 using System.IO.Compression;
 using Keel.Registry;
 

@@ -1,3 +1,4 @@
+using Keel.Tests.Shared;
 namespace Keel.Models.Tests.Onnx;
 
 public sealed class OnnxFlavorTests : IDisposable
