@@ -13,7 +13,8 @@ internal sealed partial class PredictionCapture(ServingOptions options, ServingM
 {
     private readonly Channel<CapturedPrediction> _queue = Channel.CreateBounded<CapturedPrediction>(new BoundedChannelOptions(Math.Max(1, options.CaptureQueue))
     {
-        FullMode = BoundedChannelFullMode.DropWrite,
+        // Wait mode: TryWrite then returns false when full (DropWrite would report success and drop silently), and it never waits.
+        FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
         SingleWriter = false,
     });
