@@ -2,6 +2,7 @@ using Keel.Bench;
 using Keel.Bench.Lineage;
 using Keel.Bench.Monitoring;
 using Keel.Bench.Pipelines;
+using Keel.Bench.Serving;
 
 // The bench drives Unix tools (cat, sha256sum, git) and the linux keel binary.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -9,5 +10,5 @@ using Keel.Bench.Pipelines;
 return await Bench.RunAsync(args,
 [
     new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
-    new PipelineBench(), new StatisticsBenchGroup(), new LineageBenchGroup(),
+    new PipelineBench(), new StatisticsBenchGroup(), new LineageBenchGroup(), new ServingBench(),
 ]);
