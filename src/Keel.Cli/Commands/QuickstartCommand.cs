@@ -46,11 +46,16 @@ internal static class QuickstartCommand
             var again = await runner.RunAsync(new RunOptions([], false, false, 1), ct).ConfigureAwait(false);
             Console.WriteLine($"   {again.Count(r => r.State == StageState.Skipped)} of {again.Count} stages skipped (recipes unchanged, outputs intact)");
 
+            await QuickstartServing.RunAsync(ws, target, ct).ConfigureAwait(false);
+
             Step($"Done in {clock.Elapsed.TotalSeconds:0.0}s. Try next, from {Path.GetRelativePath(CliContext.Cwd, target)}/:");
             Console.WriteLine("   keel dag                       the pipeline's stages");
             Console.WriteLine("   keel status                    tracked data against its latest version");
             Console.WriteLine("   edit examples/churn/params.yaml (train.trees) and 'keel run': only train and evaluate re-run");
             Console.WriteLine("   cat keel.lock                  every stage's command, inputs, params and outputs, by digest");
+            Console.WriteLine("   keel models show churn@production   the card, signature and alias history");
+            Console.WriteLine("   keel serve                     serve churn@production on 127.0.0.1:8080 (docs/serving.md)");
+            Console.WriteLine("   keel lineage churn@1 --down    the deployment and the captured predictions");
             return 0;
         });
         root.Subcommands.Add(command);
