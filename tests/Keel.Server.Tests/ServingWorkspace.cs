@@ -24,7 +24,7 @@ internal sealed class ServingWorkspace : IDisposable
               - {name: ignores-id, type: invariance, field: customer_id, eps: 0.000001}
               - {name: tenure-lowers-churn, type: directional, field: tenure, delta: 24, expect: decrease, min: 0.5}
               - {name: schema, type: schema}
-              - {name: fast, type: latency, max_ms: 50, rows: 50}
+              - {name: fast, type: latency, max_ms: 1000, rows: 50}
         """;
 
     private ServingWorkspace(string root)

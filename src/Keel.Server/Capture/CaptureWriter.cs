@@ -25,7 +25,6 @@ internal sealed partial class CaptureWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = capture.Reader;
         try
         {
             // Drain on a fixed beat instead of waking per row: at tens of thousands of rows a
@@ -33,26 +32,19 @@ internal sealed partial class CaptureWriter(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(DrainInterval, workspace.Time, stoppingToken).ConfigureAwait(false);
-                while (reader.TryRead(out var row)) Add(row);
-                metrics.CaptureQueued.Set(reader.Count);
                 await FlushAsync(force: false, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        while (reader.TryRead(out var rest)) Add(rest);
         await FlushAsync(force: true, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Writes every buffered row now (the server's shutdown and tests call this).</summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        while (capture.Reader.TryRead(out var row)) Add(row);
-        await FlushAsync(force: true, cancellationToken).ConfigureAwait(false);
-    }
+    public Task DrainAsync(CancellationToken cancellationToken) => FlushAsync(force: true, cancellationToken);
 
     private void Add(CapturedPrediction row)
     {
@@ -68,9 +60,12 @@ internal sealed partial class CaptureWriter(
 
     private async Task FlushAsync(bool force, CancellationToken cancellationToken)
     {
+        // One drainer at a time: the queue has a single reader and the buffers are not shared-safe.
         await _flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            while (capture.Reader.TryRead(out var row)) Add(row);
+            metrics.CaptureQueued.Set(capture.Reader.Count);
             var now = workspace.Time.GetUtcNow();
             foreach (var (model, rows) in _buffers.ToList())
             {
