@@ -4,6 +4,7 @@ using Keel.Bench.Monitoring;
 using Keel.Bench.Pipelines;
 using Keel.Bench.Tracking;
 using Keel.Bench.Reproduction;
+using Keel.Bench.Serving;
 
 // The bench drives Unix tools (cat, sha256sum, git) and the linux keel binary.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -11,5 +12,5 @@ using Keel.Bench.Reproduction;
 return await Bench.RunAsync(args,
 [
     new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
-    new TrackingBenchGroup(), new PipelineBench(), new StatisticsBenchGroup(), new FullReportBenchGroup(), new LineageBenchGroup(), new ReproductionBench(),
+    new TrackingBenchGroup(), new PipelineBench(), new StatisticsBenchGroup(), new FullReportBenchGroup(), new LineageBenchGroup(), new ReproductionBench(), new ServingBench(),
 ]);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Keel.Cli.Commands;
 using Keel.Cli.Commands.Lineage;
 using Keel.Cli.Commands.Reproduction;
+using Keel.Cli.Commands.Models;
 
 namespace Keel.Cli;
 
@@ -37,6 +38,10 @@ internal static class KeelCli
         MetricsCommand.AddTo(root);
         MonitorCommand.AddTo(root);
         ReproductionCommands.AddTo(root);
+        ModelsCommand.AddTo(root);
+        TestCommand.AddTo(root);
+        DeployCommand.AddTo(root);
+        ServeCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");

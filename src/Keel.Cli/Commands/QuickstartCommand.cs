@@ -64,6 +64,8 @@ internal static class QuickstartCommand
             // the server, run `keel monitor churn` on its captured predictions (alert), let the keel.yaml `monitor:`
             // policy retrain on the production snapshot, pass the deploy gate and redeploy. Until then, by hand:
             //   keel monitor churn --reference data/raw/customers.csv --current drifted.csv --id-column customer_id --label-column churned
+            await QuickstartServing.RunAsync(ws, target, ct).ConfigureAwait(false);
+
             Step($"Done in {clock.Elapsed.TotalSeconds:0.0}s. Try next, from {Path.GetRelativePath(CliContext.Cwd, target)}/:");
             Console.WriteLine("   keel dag                       the pipeline's stages");
             Console.WriteLine("   keel status                    tracked data against its latest version");
@@ -75,6 +77,9 @@ internal static class QuickstartCommand
             Console.WriteLine("   keel recover models/churn.zip -o recovered --materialize --verify   bill of materials + replay.sh");
             Console.WriteLine("   keel keys generate && keel verify models/churn.zip   integrity, tests, reproduction and a signed attestation");
             Console.WriteLine("   keel bundle export models/churn.zip -o churn.keelbundle   one file a colleague can import, verify and reproduce");
+            Console.WriteLine("   keel models show churn@production   the card, signature and alias history");
+            Console.WriteLine("   keel serve                     serve churn@production on 127.0.0.1:8080 (docs/serving.md)");
+            Console.WriteLine("   keel lineage churn@1 --down    the deployment and the captured predictions");
             return reproduction.Passed ? 0 : ExitCodes.CheckFailed;
         });
         root.Subcommands.Add(command);

@@ -20,4 +20,7 @@ public interface IMetadataStore : IDisposable
 
     /// <summary>Tracked runs: params, metrics, tags, inputs, outputs.</summary>
     IRunStore Runs { get; }
+
+    /// <summary>Registered models, aliases, deployments and feedback.</summary>
+    IModelRegistry Models { get; }
 }

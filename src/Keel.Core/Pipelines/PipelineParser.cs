@@ -11,7 +11,7 @@ public static partial class PipelineParser
 {
     public const string DefaultParamsFile = "params.yaml";
 
-    private static readonly string[] RootKeys = ["stages", "params", "monitor"];
+    private static readonly string[] RootKeys = ["stages", "params", "monitor", "models"];
     private static readonly string[] StageKeys = ["cmd", "deps", "params", "outs", "seed", "resources", "compare", "desc", "foreach", "do"];
     private static readonly string[] OutKinds = ["data", "model", "metrics", "plots", "report", "code", "predictions", "log"];
     private static readonly string[] CompareMethods = ["exact", "model", "predictions", "metrics"];

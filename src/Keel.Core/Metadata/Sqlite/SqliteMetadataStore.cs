@@ -14,6 +14,7 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         RunCache = new SqliteRunCacheStore(_db, time ?? TimeProvider.System);
         LineageCatalog = new SqliteLineageCatalog(_db);
         Runs = new SqliteRunStore(_db, lineage);
+        Models = new SqliteModelRegistry(_db, lineage);
     }
 
     public Lineage.ILineageStore Lineage { get; }
@@ -23,6 +24,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public Lineage.ILineageCatalog LineageCatalog { get; }
 
     public IDatasetStore Datasets { get; }
+
+    public IModelRegistry Models { get; }
 
     public IObjectReferences References { get; }
 

@@ -177,6 +177,48 @@ internal static class SqliteMigrations
         );
         CREATE INDEX run_outputs_run ON run_outputs(run_id);
         """,
+
+        // 6: the model registry: versions, deployments (alias moves stay in aliases), feedback labels
+        """
+        CREATE TABLE model_versions (
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            flavor TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            canonical_digest TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            card TEXT NOT NULL,
+            source TEXT NOT NULL,
+            training_digest TEXT,
+            node_id INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            user_name TEXT NOT NULL,
+            host TEXT NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+        CREATE TABLE deployments (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('deploy', 'rollback')),
+            name TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            previous_version INTEGER,
+            canary_percent REAL NOT NULL,
+            package TEXT,
+            node_id INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX deployments_by_name ON deployments(name, alias, id);
+        CREATE TABLE prediction_feedback (
+            request_id TEXT NOT NULL,
+            row INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            label TEXT NOT NULL,
+            received_at INTEGER NOT NULL
+        );
+        CREATE INDEX prediction_feedback_by_request ON prediction_feedback(request_id, row);
+        """,
     ];
 
     public static int Latest => Steps.Length;

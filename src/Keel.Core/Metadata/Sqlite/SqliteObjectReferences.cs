@@ -16,6 +16,12 @@ internal sealed class SqliteObjectReferences(SqliteDatabase db) : IObjectReferen
         UNION ALL SELECT digest, is_manifest, 'run ' || run_id || ' input ' || ref FROM run_inputs
         UNION ALL SELECT git_diff, 0, 'run ' || id || ' code diff' FROM runs WHERE git_diff IS NOT NULL
         UNION ALL SELECT env_digest, 0, 'run ' || id || ' environment' FROM runs WHERE env_digest IS NOT NULL
+        UNION ALL
+        SELECT digest, 0, 'model ' || name || '@' || version FROM model_versions
+        UNION ALL
+        SELECT training_digest, 0, 'training data of ' || name || '@' || version FROM model_versions WHERE training_digest IS NOT NULL
+        UNION ALL
+        SELECT package, 0, 'serving package of ' || name || '@' || version FROM deployments WHERE package IS NOT NULL
         """;
 
     public Task<IReadOnlyList<ObjectReference>> ListAsync(CancellationToken cancellationToken)

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace Keel.Bench.Serving;
+
+/// <summary>An in-process closed-loop load generator: N connections, each sending the next request when the last answered.</summary>
+internal static class LoadGenerator
+{
+    public sealed record Result(long Requests, long Failures, double Seconds, double P50Ms, double P99Ms)
+    {
+        public double PerSecond => Requests / Seconds;
+    }
+
+    public static async Task<Result> RunAsync(Uri url, byte[] body, int connections, TimeSpan duration)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false };
+        using var client = new HttpClient(handler);
+        // Warm-up: JIT, pools, connections.
+        for (var i = 0; i < 3000; i++) await SendAsync(client, url, body).ConfigureAwait(false);
+        var latencies = new List<double>[connections];
+        long failures = 0;
+        var stop = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
+        {
+            var mine = latencies[c] = new List<double>(1 << 16);
+            while (stop.Elapsed < duration)
+            {
+                var start = Stopwatch.GetTimestamp();
+                if (!await SendAsync(client, url, body).ConfigureAwait(false)) Interlocked.Increment(ref failures);
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        var seconds = stop.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        return new Result(all.Length, failures, seconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]);
+    }
+
+    private static async Task<bool> SendAsync(HttpClient client, Uri url, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync(url, content).ConfigureAwait(false);
+        await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        return response.IsSuccessStatusCode;
+    }
+}

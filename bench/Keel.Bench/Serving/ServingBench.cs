@@ -1,0 +1,89 @@
+using System.Text;
+using Keel.Models.Registration;
+using Keel.Server;
+using Keel.Tests.Shared;
+using Keel.Workspaces;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keel.Bench.Serving;
+
+/// <summary>
+/// Serving figures on loopback with an in-process load generator at 2 connections: predict (capture
+/// on) against the same server's constant-JSON endpoint; capture on against off; p99; and
+/// rows/s for 1,000-row batches. The model is a small FastTree binary classifier.
+/// </summary>
+internal sealed class ServingBench : IBenchGroup
+{
+    public string Name => "serving";
+
+    public IEnumerable<Figure> Run(BenchContext context) => RunAsync(context).GetAwaiter().GetResult();
+
+    private async Task<List<Figure>> RunAsync(BenchContext context)
+    {
+        var root = context.FreshWorkspace("serving");
+        using var ws = Workspace.Open(root, TimeProvider.System);
+        TinyChurnModel.Train(Path.Combine(root, "data"));
+        await ModelRegistrar.RegisterAsync(ws, new RegisterRequest("tiny", null, "data/model.zip", null, "data/train.csv", null, null, null, null, root), CancellationToken.None).ConfigureAwait(false);
+        var duration = TimeSpan.FromSeconds(context.Quick ? 1 : 3);
+        var one = Encoding.UTF8.GetBytes("""{"tenure": 12.5, "charges": 70.2, "contract": "monthly"}""");
+        var batch = Encoding.UTF8.GetBytes("{\"rows\": [" + string.Join(',', Enumerable.Range(0, 1000).Select(i => $"{{\"tenure\": {i % 72}, \"charges\": {20 + (i % 100)}, \"contract\": \"{(i % 3 == 0 ? "monthly" : i % 3 == 1 ? "yearly" : "two-year")}\"}}")) + "]}");
+
+        // Both servers live at once and the three single-row measurements are interleaved over
+        // rounds (median per figure), so JIT tiering and a noisy machine hit all of them alike.
+        var on = await StartAsync(ws, capture: true).ConfigureAwait(false);
+        var off = await StartAsync(ws, capture: false).ConfigureAwait(false);
+        LoadGenerator.Result constant, captured, uncaptured, batched;
+        try
+        {
+            var onUrl = Address(on);
+            var offUrl = Address(off);
+            var rounds = context.Quick ? 3 : 5;
+            var c = new List<LoadGenerator.Result>();
+            var p = new List<LoadGenerator.Result>();
+            var u = new List<LoadGenerator.Result>();
+            for (var r = 0; r < rounds; r++)
+            {
+                c.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/ping"), one, 2, duration).ConfigureAwait(false));
+                p.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), one, 2, duration).ConfigureAwait(false));
+                u.Add(await LoadGenerator.RunAsync(new Uri(offUrl, "/v1/models/tiny/predict"), one, 2, duration).ConfigureAwait(false));
+            }
+            constant = Median(c);
+            captured = Median(p);
+            uncaptured = Median(u);
+            batched = await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), batch, 2, duration).ConfigureAwait(false);
+            await on.StopAsync().ConfigureAwait(false);
+            await off.StopAsync().ConfigureAwait(false);
+            await KeelServer.DrainCaptureAsync(on.Services, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await on.DisposeAsync().ConfigureAwait(false);
+            await off.DisposeAsync().ConfigureAwait(false);
+        }
+        return
+        [
+            new(Name, "predict req/s, capture on, 2 connections", captured.PerSecond, "req/s", "constant-JSON POST, same server", constant.PerSecond, captured.PerSecond / constant.PerSecond, ">= 0.8"),
+            new(Name, "predict req/s, capture on vs off", captured.PerSecond, "req/s", "capture off", uncaptured.PerSecond, captured.PerSecond / uncaptured.PerSecond, ">= 0.9"),
+            new(Name, "predict p99 latency, 2 connections", captured.P99Ms, "ms", "2 ms budget", 2, captured.P99Ms / 2, "< 1 (p99 < 2 ms)"),
+            new(Name, "batch predict, 1,000 rows/request", batched.PerSecond * 1000, "rows/s", "single-row predict rows/s", captured.PerSecond, batched.PerSecond * 1000 / captured.PerSecond),
+        ];
+    }
+
+    private static LoadGenerator.Result Median(List<LoadGenerator.Result> results) =>
+        results.OrderBy(r => r.PerSecond).ElementAt(results.Count / 2);
+
+    private static async Task<WebApplication> StartAsync(Workspace ws, bool capture)
+    {
+        var options = new ServingOptions { Port = 0, Capture = capture };
+        options.Models.Add("tiny@1");
+        var app = await KeelServer.BuildAsync(options, ws, CancellationToken.None).ConfigureAwait(false);
+        await app.StartAsync().ConfigureAwait(false);
+        return app;
+    }
+
+    private static Uri Address(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+}

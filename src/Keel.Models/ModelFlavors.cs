@@ -1,0 +1,56 @@
+using Keel.Models.MLNet;
+using Keel.Models.Onnx;
+
+namespace Keel.Models;
+
+/// <summary>The flavors Keel knows, by name and by file extension.</summary>
+public static class ModelFlavors
+{
+    public static readonly IModelFlavor MLNet = new MLNetFlavor();
+    public static readonly IModelFlavor Onnx = new OnnxFlavor();
+
+    public static IModelFlavor Get(string name) => name switch
+    {
+        "mlnet" => MLNet,
+        "onnx" => Onnx,
+        _ => throw new KeelException($"unknown model flavor '{name}'; use mlnet or onnx"),
+    };
+
+    /// <summary>The flavor a file's extension suggests: <c>.zip</c> is ML.NET, <c>.onnx</c> ONNX.</summary>
+    public static IModelFlavor Detect(string path, string? flavor)
+    {
+        if (flavor is not null) return Get(flavor);
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".zip" => MLNet,
+            ".onnx" => Onnx,
+            _ => throw new KeelException($"cannot tell the flavor of '{path}' from its extension; pass --flavor mlnet|onnx"),
+        };
+    }
+
+    /// <summary>Loads the model object a version points at, from a temp copy of the object.</summary>
+    public static ILoadedModel LoadVersion(Workspaces.Workspace workspace, Registry.ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(version);
+        var dir = Path.Combine(workspace.KeelDir, "tmp");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"model-{Guid.NewGuid():N}{(version.Flavor == "onnx" ? ".onnx" : ".zip")}");
+        try
+        {
+            try
+            {
+                workspace.Objects.CopyTo(version.Digest, file);
+            }
+            catch (Exception e) when (e is IOException or Objects.ObjectMissingException)
+            {
+                throw new KeelException($"the model file of {version.Ref} ({version.Digest.Short}) is missing from the object store: {e.Message}; run 'keel fsck'", ExitCodes.CheckFailed, e);
+            }
+            return Get(version.Flavor).Load(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

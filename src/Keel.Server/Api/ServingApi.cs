@@ -1,0 +1,175 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Keel.Registry;
+using Keel.Server.Capture;
+using Keel.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Prometheus;
+
+namespace Keel.Server.Api;
+
+/// <summary>The serving endpoints (docs/serving.md): predict, MLflow's /invocations, models, health, feedback, metrics.</summary>
+internal static class ServingApi
+{
+    public static IEndpointRouteBuilder MapKeelServing(this IEndpointRouteBuilder app, ServingMetrics metrics)
+    {
+        app.MapPost("/v1/models/{name}/predict", (string name, HttpContext http, ModelHost host, PredictionCapture capture, ServingOptions options, TimeProvider time) =>
+            PredictAsync(name, http, host, capture, options, metrics, time));
+        app.MapPost("/invocations", (HttpContext http, ModelHost host, PredictionCapture capture, ServingOptions options, TimeProvider time) =>
+            PredictAsync(host.DefaultModel ?? "", http, host, capture, options, metrics, time));
+        app.MapPost("/v1/models/{name}/feedback", FeedbackApi.HandleAsync);
+        app.MapGet("/v1/models", ListModels);
+        app.MapGet("/healthz", (ModelHost host) => Results.Json(new { status = "ok", models = host.Slots.Count }));
+        app.MapGet("/ping", () => Results.Text("ok"));
+        // A baseline for the bench: reads the body like predict, answers constant JSON.
+        app.MapPost("/v1/ping", async (HttpContext http) =>
+        {
+            await ReadBodyAsync(http, long.MaxValue).ConfigureAwait(false);
+            return Results.Json(new { status = "ok" });
+        });
+        app.MapMetrics("/metrics", metrics.Registry);
+        return app;
+    }
+
+    private static IResult ListModels(ModelHost host) => Results.Json(new
+    {
+        default_model = host.DefaultModel,
+        models = host.Slots.Select(s => new
+        {
+            name = s.Name,
+            reference = s.Reference.ToString(),
+            version = s.State.Stable.Version.Version,
+            flavor = s.State.Stable.Version.Flavor,
+            digest = s.State.Stable.Version.Digest.ToString(),
+            canary = s.State.Canary is { } c ? new { version = c.Version.Version, percent = s.State.CanaryPercent } : null,
+            inputs = s.State.Stable.Fields.Select(f => new { name = f.Name, type = f.Type.ToString().ToLowerInvariant(), allows_missing = f.AllowsMissing, categories = f.Categories }),
+            outputs = s.State.Stable.Model.Outputs,
+        }),
+    });
+
+    private static async Task<IResult> PredictAsync(string name, HttpContext http, ModelHost host, PredictionCapture capture, ServingOptions options, ServingMetrics metrics, TimeProvider time)
+    {
+        var start = Stopwatch.GetTimestamp();
+        if (!host.TryGet(name, out var slot))
+            return Results.Problem(statusCode: 404, title: "unknown model", detail: $"no model '{name}' is served here; GET /v1/models lists them");
+        var body = await ReadBodyAsync(http, options.MaxBodyBytes).ConfigureAwait(false);
+        if (body is null)
+        {
+            metrics.Refused(name, 413);
+            return Results.Problem(statusCode: 413, title: "request body too large", detail: $"the body is over the limit of {options.MaxBodyBytes} bytes; send fewer rows per request");
+        }
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            metrics.Refused(name, 400);
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"malformed JSON: {e.Message}"] }, title: "malformed JSON");
+        }
+        using (doc)
+        {
+            var rows = RequestRows.Read(doc.RootElement, out var shapeError);
+            if (shapeError is not null || rows.Count == 0)
+            {
+                metrics.Refused(name, 400);
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [shapeError ?? "no rows to predict"] }, title: "no rows");
+            }
+            var served = slot.Pick();
+            var (inputs, errors, flags) = RowValidator.Validate(served, rows, options.RejectUnseenCategories);
+            if (errors.Count > 0)
+            {
+                metrics.Refused(name, 400);
+                return Results.ValidationProblem(errors, title: $"the request does not match the signature of {served.Version.Ref}");
+            }
+            var outputs = served.Model.Predict(inputs);
+            var requestId = http.Request.Headers.TryGetValue("X-Request-Id", out var given) && given.Count > 0 && given[0]!.Length is > 0 and <= 200
+                ? given[0]! : Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+            if (capture.Enabled)
+            {
+                var now = time.GetUtcNow();
+                var flagText = flags is null ? null : string.Join("; ", flags);
+                for (var i = 0; i < inputs.Count; i++) capture.Offer(new CapturedPrediction(requestId, i, now, served, inputs[i], outputs[i], flagText));
+            }
+            metrics.Predicted(name, served.Version.Version, inputs.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            http.Response.Headers["X-Request-Id"] = requestId;
+            return Results.Bytes(Response(requestId, served, outputs, flags), "application/json");
+        }
+    }
+
+    private static byte[] Response(string requestId, ServedModel served, object?[][] outputs, List<string>? flags)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + (outputs.Length * 96));
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("request_id", requestId);
+            w.WriteString("model", served.Version.Name);
+            w.WriteNumber("version", served.Version.Version);
+            w.WriteStartArray("predictions");
+            var names = served.Model.Outputs;
+            foreach (var row in outputs)
+            {
+                w.WriteStartObject();
+                for (var o = 0; o < names.Count; o++)
+                {
+                    w.WritePropertyName(names[o]);
+                    WriteValue(w, row[o]);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (flags is not null)
+            {
+                w.WriteStartArray("flags");
+                foreach (var f in flags) w.WriteStringValue(f);
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteValue(Utf8JsonWriter w, object? v)
+    {
+        switch (v)
+        {
+            case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
+            case double: w.WriteNullValue(); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case string s: w.WriteStringValue(s); break;
+            case double[] a:
+                w.WriteStartArray();
+                foreach (var x in a) WriteValue(w, x);
+                w.WriteEndArray();
+                break;
+            default: w.WriteNullValue(); break;
+        }
+    }
+
+    /// <summary>The body, or null when it is over <paramref name="limit"/> bytes.</summary>
+    internal static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit)
+    {
+        if (http.Request.ContentLength > limit) return null;
+        using var ms = new MemoryStream(http.Request.ContentLength is { } n and > 0 ? (int)n : 1024);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                if (ms.Length + read > limit) return null;
+                ms.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return ms.ToArray();
+    }
+}

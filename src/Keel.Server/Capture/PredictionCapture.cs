@@ -1,0 +1,43 @@
+using System.Threading.Channels;
+using Keel.Server.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Keel.Server.Capture;
+
+/// <summary>
+/// The hand-off between requests and the segment writer: a bounded queue written without
+/// waiting. When it is full the row is dropped and counted; a prediction never waits for or
+/// fails because of capture.
+/// </summary>
+internal sealed partial class PredictionCapture(ServingOptions options, ServingMetrics metrics, ILogger<PredictionCapture> logger)
+{
+    private readonly Channel<CapturedPrediction> _queue = Channel.CreateBounded<CapturedPrediction>(new BoundedChannelOptions(Math.Max(1, options.CaptureQueue))
+    {
+        // Wait mode: TryWrite then returns false when full (DropWrite would report success and drop silently), and it never waits.
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+        SingleWriter = false,
+    });
+
+    private long _dropped;
+
+    public bool Enabled { get; } = options.Capture;
+
+    public ChannelReader<CapturedPrediction> Reader => _queue.Reader;
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Offer(CapturedPrediction row)
+    {
+        if (!Enabled) return;
+        if (_queue.Writer.TryWrite(row)) return;
+        metrics.CaptureDropped.Inc();
+        // Say so in the log once per 10,000 drops, not once per row.
+        if (Interlocked.Increment(ref _dropped) % 10_000 == 1) LogDropped(logger, Dropped);
+    }
+
+    public void Complete() => _queue.Writer.TryComplete();
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "prediction capture is behind: {Dropped} rows dropped so far (queue full); see keel_capture_dropped_total")]
+    private static partial void LogDropped(ILogger logger, long dropped);
+}

@@ -1,0 +1,69 @@
+using Prometheus;
+
+namespace Keel.Server;
+
+/// <summary>The Prometheus series the server exports at /metrics, on a registry of its own (one per server).</summary>
+internal sealed class ServingMetrics
+{
+    private readonly Counter _predictions;
+    private readonly Counter _requests;
+    private readonly Histogram _latency;
+    private readonly Counter _swaps;
+    private readonly Counter _swapFailures;
+    private readonly Gauge _version;
+
+    public ServingMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var f = Metrics.WithCustomRegistry(Registry);
+        _predictions = f.CreateCounter("keel_predictions_total", "Rows predicted.", new CounterConfiguration { LabelNames = ["model", "version"] });
+        _requests = f.CreateCounter("keel_requests_total", "Predict requests by outcome.", new CounterConfiguration { LabelNames = ["model", "code"] });
+        _latency = f.CreateHistogram("keel_predict_seconds", "Time to validate and predict one request.", new HistogramConfiguration
+        {
+            LabelNames = ["model"],
+            Buckets = Histogram.ExponentialBuckets(0.0001, 2, 16),
+        });
+        _swaps = f.CreateCounter("keel_model_swaps_total", "Hot swaps done.", new CounterConfiguration { LabelNames = ["model"] });
+        _swapFailures = f.CreateCounter("keel_model_swap_failures_total", "Hot swaps refused because the new version failed to load.", new CounterConfiguration { LabelNames = ["model"] });
+        _version = f.CreateGauge("keel_model_version", "The stable version being served.", new GaugeConfiguration { LabelNames = ["model"] });
+        CaptureDropped = f.CreateCounter("keel_capture_dropped_total", "Captured rows dropped because the capture queue was full.");
+        CaptureWritten = f.CreateCounter("keel_capture_rows_written_total", "Captured rows written into Parquet segments.");
+        CaptureSegments = f.CreateCounter("keel_capture_segments_total", "Parquet segments stored.");
+        CaptureFailures = f.CreateCounter("keel_capture_failures_total", "Segments that could not be stored (rows kept for the next attempt).");
+        CaptureQueued = f.CreateGauge("keel_capture_queue_rows", "Captured rows waiting to be written.");
+        Feedback = f.CreateCounter("keel_feedback_labels_total", "Ground-truth labels received.");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Counter CaptureDropped { get; }
+
+    public Counter CaptureWritten { get; }
+
+    public Counter CaptureSegments { get; }
+
+    public Counter CaptureFailures { get; }
+
+    public Gauge CaptureQueued { get; }
+
+    public Counter Feedback { get; }
+
+    public void Predicted(string model, int version, int rows, double seconds)
+    {
+        _predictions.WithLabels(model, version.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc(rows);
+        _latency.WithLabels(model).Observe(seconds);
+        _requests.WithLabels(model, "200").Inc();
+    }
+
+    public void Refused(string model, int status) => _requests.WithLabels(model, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+
+    public void Loaded(string model, int version) => _version.WithLabels(model).Set(version);
+
+    public void Swapped(string model, int version)
+    {
+        _swaps.WithLabels(model).Inc();
+        _version.WithLabels(model).Set(version);
+    }
+
+    public void SwapFailed(string model) => _swapFailures.WithLabels(model).Inc();
+}

@@ -1,0 +1,35 @@
+namespace Keel.Server;
+
+/// <summary>How <c>keel serve</c> runs; every default is what the CLI uses when no option is given.</summary>
+public sealed class ServingOptions
+{
+    /// <summary>Address to bind; loopback by default so nothing is exposed by accident.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Port; 0 picks a free one (printed at start).</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Model references to serve (NAME@ALIAS or NAME@N); empty means every model with a <c>production</c> alias.</summary>
+    public IList<string> Models { get; } = [];
+
+    /// <summary>Largest request body accepted; larger gets 413. Default 4 MiB.</summary>
+    public long MaxBodyBytes { get; set; } = 4 << 20;
+
+    /// <summary>How often aliases are re-read for hot swaps. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A category never seen in training: rejected with 400 (default) or accepted and flagged in the response.</summary>
+    public bool RejectUnseenCategories { get; set; } = true;
+
+    /// <summary>Whether predictions are captured. Default on.</summary>
+    public bool Capture { get; set; } = true;
+
+    /// <summary>Captured rows waiting to be written before new ones are dropped (and counted). Default 100,000.</summary>
+    public int CaptureQueue { get; set; } = 100_000;
+
+    /// <summary>A segment is cut at this many rows. Default 10,000.</summary>
+    public int SegmentRows { get; set; } = 10_000;
+
+    /// <summary>... or after this long with at least one row. Default 60 s.</summary>
+    public TimeSpan SegmentAge { get; set; } = TimeSpan.FromSeconds(60);
+}
