@@ -76,7 +76,9 @@ public static class RunLineage
             ["env"] = run.Environment?.ToString(),
         });
         var runIndex = nodes.Count;
-        var runRef = Add(new NewLineageNode(NodeType.Run, run.Kind, $"run:{id}", null, id, at, runAttributes, runIncoming));
+        // Labelled by name (a stage's name, an exec's --name), as docs/lineage.md says; run:ID
+        // references resolve through the run id column, not the label.
+        var runRef = Add(new NewLineageNode(NodeType.Run, run.Kind, run.Name, null, id, at, runAttributes, runIncoming));
         foreach (var output in detail.Outputs)
         {
             var outputAttributes = JsonSerializer.Serialize(new Dictionary<string, object?>

@@ -94,7 +94,7 @@ public sealed class RunStoreTests : IDisposable
         }, _ct);
         await _f.Store.Runs.FinishAsync(run.Id, new RunCompletion(RunStatus.Finished, _f.Time.GetUtcNow(), 0, null), _ct);
 
-        var runNode = (await _f.Store.Lineage.FindByLabelAsync($"run:{run.Id}", _ct)).Single();
+        var runNode = (await _f.Store.LineageCatalog.FindByRunIdPrefixAsync(run.Id.ToString(), _ct)).Single(n => n.Type == Keel.Lineage.NodeType.Run);
         Assert.Equal(NodeType.Run, runNode.Type);
         var edges = new List<LineageEdge>();
         await foreach (var e in _f.Store.Lineage.EdgesAfterAsync(0, _ct)) edges.Add(e);
