@@ -28,7 +28,7 @@ internal static class VerifyCommand
             var target = await s.Resolver.ResolveAsync(parse.GetValue(reference)!, null, ct).ConfigureAwait(false);
             var dir = Path.GetFullPath(parse.GetValue(reportDir) ?? $"keel-verify-{target.Node.Digest?.Short ?? target.Node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", CliContext.Cwd);
             var quiet = parse.GetValue(json);
-            var verifier = new Verifier(s.Workspace, s.Index, KeyStore.Default(), BehaviourTests.Find(), quiet ? null : new SyncProgress());
+            var verifier = new Verifier(s.Workspace, s.Index, KeyStore.Default(), BehaviourTests.Find() ?? new Keel.Models.Testing.RegistryBehaviourTests(), quiet ? null : new SyncProgress());
             var r = await verifier.VerifyAsync(target, !parse.GetValue(noReproduce), dir, KeelVersion, ct).ConfigureAwait(false);
             if (quiet)
             {

@@ -74,6 +74,14 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
                 foreach (var a in Directory.EnumerateFiles(Path.Combine(workspace.KeelDir, Verifier.AttestationsFolder, sd.Hex), "*.dsse.json").Order(StringComparer.Ordinal))
                 {
                     var bytes = File.ReadAllBytes(a);
+                    // An attestation travels only with a public key that can check it: one
+                    // signed by a key this user does not trust would make the bundle unimportable.
+                    var signers = Dsse.Parse(Encoding.UTF8.GetString(bytes)).Signatures.Select(sig => sig.KeyId).ToList();
+                    if (!signers.Any(id => { using var k = keys.TrustedKey(id); return k is not null; }))
+                    {
+                        notes.Add($"attestation {Path.GetFileName(a)} left out: signed by {string.Join(", ", signers)}, a key you do not trust ('keel keys trust FILE' to include it)");
+                        continue;
+                    }
                     entries.Add(($"attestations/{sd.Hex[..16]}-{Path.GetFileName(a)}", () => new MemoryStream(bytes), bytes.Length, ContentHasher.Hash(bytes).Hex));
                     attestations++;
                 }
