@@ -5,6 +5,7 @@ using Keel.Bench.Pipelines;
 using Keel.Bench.Tracking;
 using Keel.Bench.Reproduction;
 using Keel.Bench.Serving;
+using Keel.Bench.Team;
 
 // The bench drives Unix tools (cat, sha256sum, git) and the linux keel binary.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -13,4 +14,5 @@ return await Bench.RunAsync(args,
 [
     new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
     new TrackingBenchGroup(), new PipelineBench(), new StatisticsBenchGroup(), new FullReportBenchGroup(), new LineageBenchGroup(), new ReproductionBench(), new ServingBench(),
+    new PostgresIngestBench(), new RemotePushBench(), new SlurmOverheadBench(),
 ]);

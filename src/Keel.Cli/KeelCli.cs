@@ -42,6 +42,8 @@ internal static class KeelCli
         TestCommand.AddTo(root);
         DeployCommand.AddTo(root);
         ServeCommand.AddTo(root);
+        RemoteCommand.AddTo(root);
+        WorkerCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         Diagnostics.Trace("parsed");

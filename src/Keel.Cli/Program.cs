@@ -1,3 +1,4 @@
 using Keel.Cli;
 
+TeamBackends.Register();
 return await KeelCli.RunAsync(args).ConfigureAwait(false);

@@ -33,7 +33,7 @@ internal static class QuickstartCommand
             Console.WriteLine(git ? "   git repository created and committed, so every run records its commit" : "   (git not found: runs will not record a commit)");
 
             Step("2. keel run: build, ingest, validate, featurize, train (FastTree), evaluate");
-            var runner = new PipelineRunner(ws, new LocalExecutor(CliContext.Time), new IndentedProgress());
+            var runner = new PipelineRunner(ws, ws.CreateExecutor(), new IndentedProgress());
             var reports = await runner.RunAsync(new RunOptions([], false, false, 1), ct).ConfigureAwait(false);
             foreach (var r in reports) Console.WriteLine($"   {r.Stage,-10} {r.State.ToString().ToLowerInvariant(),-8} {r.Duration.TotalSeconds,6:0.0}s {r.Message}");
             if (reports.Any(r => r.State is not (StageState.Ran or StageState.Skipped or StageState.Restored)))

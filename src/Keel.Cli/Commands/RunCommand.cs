@@ -18,7 +18,7 @@ internal static class RunCommand
         {
             using var ws = CliContext.OpenWorkspace();
             var quiet = parse.GetValue(json);
-            var runner = new PipelineRunner(ws, new LocalExecutor(CliContext.Time), new SyncProgress(quiet ? null : Console.Error));
+            var runner = new PipelineRunner(ws, ws.CreateExecutor(), new SyncProgress(quiet ? null : Console.Error));
             var reports = await runner.RunAsync(new RunOptions(parse.GetValue(stages) ?? [], parse.GetValue(force), parse.GetValue(dryRun), parse.GetValue(jobs)), ct).ConfigureAwait(false);
             if (quiet)
             {

@@ -4,7 +4,7 @@ namespace Keel.Objects;
 /// Objects as read-only files under <c>ab/cdef…</c>. Every write goes to a temp file in
 /// <c>tmp/</c> and is renamed into place, so a kill never leaves a partial object under a digest.
 /// </summary>
-internal sealed class LocalObjectStore : IObjectStore
+internal sealed class LocalObjectStore : IObjectStore, INamedObjects
 {
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -147,6 +147,35 @@ internal sealed class LocalObjectStore : IObjectStore
     {
         var info = new FileInfo(PathOf(digest));
         return info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc) : null;
+    }
+
+    public void PutNamed(string name, ReadOnlySpan<byte> bytes)
+    {
+        var final = NamedPath(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        var temp = NewTempPath();
+        File.WriteAllBytes(temp, bytes.ToArray());
+        File.Move(temp, final, overwrite: true);
+    }
+
+    public byte[]? GetNamed(string name)
+    {
+        var path = NamedPath(name);
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    public bool DeleteNamed(string name)
+    {
+        var path = NamedPath(name);
+        if (!File.Exists(path)) return false;
+        File.Delete(path);
+        return true;
+    }
+
+    private string NamedPath(string name)
+    {
+        Manifest.ValidatePath(name);
+        return Path.Combine(_root, "named", name.Replace('/', Path.DirectorySeparatorChar));
     }
 
     /// <summary>Temp files left by killed processes, with their age.</summary>

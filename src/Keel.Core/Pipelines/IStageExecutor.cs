@@ -9,7 +9,17 @@ public sealed record StageJob(
     StageResources Resources,
     string StdoutPath,
     string StderrPath,
-    Action<string, bool>? OnLine);
+    Action<string, bool>? OnLine)
+{
+    /// <summary>The stage's inputs (deps and params files) as stored objects, for executors whose workers have no shared filesystem.</summary>
+    public IReadOnlyList<StageInput> Inputs { get; init; } = [];
+
+    /// <summary>The stage's declared outputs, workspace-relative; the executor must leave them in <see cref="WorkingDirectory"/>.</summary>
+    public IReadOnlyList<string> Outputs { get; init; } = [];
+}
+
+/// <summary>An input a remote worker must materialise at <paramref name="Path"/> (workspace-relative) before the command runs.</summary>
+public sealed record StageInput(string Path, Objects.Digest Digest, Metadata.TreeKind Kind);
 
 /// <summary>How it ended: exit code, whether it was killed, and what it used.</summary>
 public sealed record StageOutcome(int ExitCode, bool Killed, TimeSpan Wall, double CpuSeconds, long PeakMemoryBytes, string? Error)

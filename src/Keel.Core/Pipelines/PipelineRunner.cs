@@ -21,6 +21,7 @@ public sealed class PipelineRunner
     private readonly IProgress<string>? _log;
     private readonly ConcurrentDictionary<string, TreeDigest?> _digests = new(StringComparer.Ordinal);
     private readonly Lock _lockGate = new();
+    private readonly ConcurrentDictionary<string, string> _datasetPaths = new(StringComparer.Ordinal);
 
     // The metadata database is one SQLite connection, which is not safe for concurrent use:
     // with --jobs N, stages take turns to read or write it.
@@ -174,7 +175,11 @@ public sealed class PipelineRunner
         _log?.Report($"running {stage.Name}: {stage.Command}");
         var outcome = await _executor.ExecuteAsync(
             new StageJob(stage.Name, stage.Command, sandbox.Tree, env, stage.Resources, stdoutPath, stderrPath,
-                (line, _) => _log?.Report($"[{stage.Name}] {line}")),
+                (line, _) => _log?.Report($"[{stage.Name}] {line}"))
+            {
+                Inputs = JobInputs(stage, inputs),
+                Outputs = stage.Outs.Select(o => o.Path).ToList(),
+            },
             ct).ConfigureAwait(false);
 
         var stdout = StoreLog(stdoutPath);
@@ -272,6 +277,7 @@ public sealed class PipelineRunner
                     }
                     return found;
                 }).ConfigureAwait(false);
+                _datasetPaths[dep.DatasetRef] = v.Path;
                 inputs.Add((dep, new TreeDigest(dep.DatasetRef, v.Digest, v.Kind, v.Files, v.Bytes)));
                 continue;
             }
@@ -293,6 +299,18 @@ public sealed class PipelineRunner
         {
             _metadataGate.Release();
         }
+    }
+
+    /// <summary>Deps and params files as stored objects: what a worker without the workspace needs to see.</summary>
+    private List<StageInput> JobInputs(StageDefinition stage, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs)
+    {
+        var list = inputs.Select(i => new StageInput(i.Dep.DatasetRef is null ? i.Dep.Path : _datasetPaths[i.Dep.DatasetRef], i.Digest.Digest, i.Digest.Kind)).ToList();
+        foreach (var file in stage.Params.Select(p => p.File).Distinct(StringComparer.Ordinal))
+        {
+            if (list.Any(i => i.Path == file)) continue;
+            if (Capture(file, store: true) is { } d) list.Add(new StageInput(file, d.Digest, d.Kind));
+        }
+        return list;
     }
 
     private TreeDigest? Capture(string path, bool store) =>

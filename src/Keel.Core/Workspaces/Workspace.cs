@@ -17,7 +17,7 @@ public sealed class Workspace : IDisposable
         Root = root;
         Config = config;
         Time = time;
-        Objects = CreateObjectStore(config.Objects);
+        Objects = Backends.OpenObjects(new BackendContext(config.Objects, root, time));
     }
 
     /// <summary>The folder that contains <c>.keel/</c>.</summary>
@@ -106,19 +106,11 @@ public sealed class Workspace : IDisposable
 
     public string FullPath(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
-    private IObjectStore CreateObjectStore(string uri)
-    {
-        if (uri.StartsWith("file:", StringComparison.Ordinal))
-            return new LocalObjectStore(Path.GetFullPath(Path.Combine(Root, uri["file:".Length..])), Time);
-        throw new KeelException($"objects: '{uri}' is not a supported object store URI in .keel/config.yaml; use file:PATH");
-    }
+    private IMetadataStore OpenMetadata(string uri) => Backends.OpenMetadata(new BackendContext(uri, Root, Time));
 
-    private IMetadataStore OpenMetadata(string uri)
-    {
-        if (uri.StartsWith("sqlite:", StringComparison.Ordinal))
-            return new SqliteMetadataStore(Path.GetFullPath(Path.Combine(Root, uri["sqlite:".Length..])), Time);
-        throw new KeelException($"metadata: '{uri}' is not a supported metadata URI in .keel/config.yaml; use sqlite:PATH");
-    }
+    /// <summary>The executor <c>executor:</c> names, wired to this workspace's object store.</summary>
+    public Pipelines.IStageExecutor CreateExecutor() =>
+        Backends.CreateExecutor(new BackendContext(Config.Executor, Root, Time, Objects, Config.Objects));
 
     private static void TryDeleteDirectory(string path)
     {

@@ -15,6 +15,17 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
 
     public static WorkspaceConfig Default { get; } = new(DefaultMetadata, DefaultObjects, DefaultExecutor, false);
 
+    /// <summary>Named object stores to push to and pull from (<c>remotes:</c>, name to URI).</summary>
+    public IReadOnlyDictionary<string, string> Remotes { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Value equality, remotes compared by content.</summary>
+    public bool Equals(WorkspaceConfig? other) =>
+        other is not null && Metadata == other.Metadata && Objects == other.Objects && Executor == other.Executor
+        && DurableWrites == other.DurableWrites && Remotes.Count == other.Remotes.Count
+        && Remotes.All(kv => other.Remotes.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Metadata, Objects, Executor, DurableWrites, Remotes.Count);
+
     private static readonly HashSet<string> KnownKeys = ["metadata", "objects", "executor", "durable_writes", "remotes"];
 
     public static string DefaultText =>
@@ -58,7 +69,11 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
             var key = ((YamlScalarNode)keyNode).Value ?? "";
             if (!KnownKeys.Contains(key))
                 throw new KeelException($"{file}:{keyNode.Start.Line}:{keyNode.Start.Column}: unknown setting '{key}'; expected one of {string.Join(", ", KnownKeys.Order())}");
-            if (key == "remotes") continue;
+            if (key == "remotes")
+            {
+                config = config with { Remotes = ParseRemotes(file, valueNode) };
+                continue;
+            }
             if (valueNode is not YamlScalarNode { Value: { Length: > 0 } value })
                 throw new KeelException($"{file}:{valueNode.Start.Line}:{valueNode.Start.Column}: '{key}' needs a value");
             config = key switch
@@ -99,6 +114,22 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
             }
         }
         return config;
+    }
+
+    private static Dictionary<string, string> ParseRemotes(string file, YamlNode node)
+    {
+        var remotes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (node is YamlScalarNode { Value: null or "" }) return remotes;
+        if (node is not YamlMappingNode map)
+            throw new KeelException($"{file}:{node.Start.Line}:{node.Start.Column}: 'remotes' must map names to URIs (remotes: {{team: s3://bucket/prefix}})");
+        foreach (var (k, v) in map.Children)
+        {
+            var name = ((YamlScalarNode)k).Value ?? "";
+            if (v is not YamlScalarNode { Value: { Length: > 0 } uri })
+                throw new KeelException($"{file}:{v.Start.Line}:{v.Start.Column}: remote '{name}' needs a URI");
+            remotes[name] = uri;
+        }
+        return remotes;
     }
 
     private static bool ParseBool(string file, YamlNode node, string value) => value switch

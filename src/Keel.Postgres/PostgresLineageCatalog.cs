@@ -1,0 +1,86 @@
+using Keel.Lineage;
+using Keel.Objects;
+using Npgsql;
+
+namespace Keel.Postgres;
+
+internal sealed class PostgresLineageCatalog(PostgresDatabase db) : ILineageCatalog
+{
+    private const string Nodes = $"SELECT {PostgresLineageStore.NodeColumns} FROM lineage_nodes";
+
+    public Task<IReadOnlyList<LineageNode>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        db.ReadAsync(conn => PostgresLineageStore.QueryNodesAsync(conn, $"{Nodes} WHERE id = ANY($1) ORDER BY id", [ids.Distinct().ToArray()], cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<LineageEdge>> EdgesIntoAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<LineageEdge>>(async conn =>
+        {
+            await using var cmd = new NpgsqlCommand("SELECT src, dst, relation, role FROM lineage_edges WHERE dst = ANY($1) ORDER BY dst, src", conn);
+            cmd.Parameters.AddWithValue(ids.Distinct().ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var list = new List<LineageEdge>();
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(PostgresLineageStore.ReadEdge(r));
+            return list;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<LineageNode>> FindByRunIdPrefixAsync(string prefix, CancellationToken cancellationToken) =>
+        db.ReadAsync(conn => PostgresLineageStore.QueryNodesAsync(conn, $"{Nodes} WHERE type = 'run' AND starts_with(run_id, $1) ORDER BY id", [prefix], cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<LineageNode>> FindByDigestAsync(Digest digest, CancellationToken cancellationToken) =>
+        db.ReadAsync(conn => PostgresLineageStore.QueryNodesAsync(conn, $"{Nodes} WHERE digest = $1 ORDER BY id", [digest.ToString()], cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<LineageNode>> FindVersionsAsync(string name, CancellationToken cancellationToken) =>
+        db.ReadAsync(conn => PostgresLineageStore.QueryNodesAsync(conn,
+            $"{Nodes} WHERE type = 'artifact' AND starts_with(label, $1) ORDER BY id", [name + "@"], cancellationToken), cancellationToken);
+
+    public Task<Digest?> GetRootAsync(long nodeId, CancellationToken cancellationToken) =>
+        db.ReadAsync(async conn =>
+        {
+            await using var cmd = new NpgsqlCommand("SELECT root FROM lineage_roots WHERE node_id = $1", conn);
+            cmd.Parameters.AddWithValue(nodeId);
+            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string s ? Digest.Parse(s) : (Digest?)null;
+        }, cancellationToken);
+
+    public Task StoreRootsAsync(IReadOnlyList<(long NodeId, Digest Root)> roots, CancellationToken cancellationToken)
+    {
+        if (roots.Count == 0) return Task.CompletedTask;
+        return db.WriteAsync(async (conn, tx) =>
+        {
+            await using var cmd = new NpgsqlCommand("INSERT INTO lineage_roots(node_id, root) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT (node_id) DO NOTHING", conn, tx);
+            cmd.Parameters.AddWithValue(roots.Select(r => r.NodeId).ToArray());
+            cmd.Parameters.AddWithValue(roots.Select(r => r.Root.ToString()).ToArray());
+            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<int?> AliasVersionAsync(string name, string alias, DateTimeOffset? asOf, CancellationToken cancellationToken) =>
+        db.ReadAsync(async conn =>
+        {
+            await using var cmd = new NpgsqlCommand("SELECT version FROM aliases WHERE name = $1 AND alias = $2 AND set_at <= $3 ORDER BY set_at DESC, seq DESC LIMIT 1", conn);
+            cmd.Parameters.AddWithValue(name);
+            cmd.Parameters.AddWithValue(alias);
+            cmd.Parameters.AddWithValue(asOf?.ToUnixTimeMilliseconds() ?? long.MaxValue);
+            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int v ? v : (int?)null;
+        }, cancellationToken);
+
+    public Task SetAliasAsync(string name, string alias, int version, DateTimeOffset setAt, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (conn, tx) =>
+        {
+            await using var cmd = new NpgsqlCommand("INSERT INTO aliases(name, alias, version, set_at) VALUES ($1, $2, $3, $4)", conn, tx);
+            cmd.Parameters.AddWithValue(name);
+            cmd.Parameters.AddWithValue(alias);
+            cmd.Parameters.AddWithValue(version);
+            cmd.Parameters.AddWithValue(setAt.ToUnixTimeMilliseconds());
+            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> AliasesOfAsync(string name, CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<string>>(async conn =>
+        {
+            await using var cmd = new NpgsqlCommand("SELECT DISTINCT alias COLLATE \"C\" FROM aliases WHERE name = $1 ORDER BY 1", conn);
+            cmd.Parameters.AddWithValue(name);
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var list = new List<string>();
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(r.GetString(0));
+            return list;
+        }, cancellationToken);
+}

@@ -1,0 +1,37 @@
+using Keel.Lineage;
+using Keel.Metadata;
+
+namespace Keel.Postgres;
+
+/// <summary>
+/// The metadata contracts over one PostgreSQL database. Adding an aggregate is one store file
+/// (taking <see cref="PostgresDatabase"/>) wired here, plus one step in <see cref="PostgresMigrations"/>.
+/// </summary>
+internal sealed class PostgresMetadataStore : IMetadataStore
+{
+    private readonly PostgresDatabase _db;
+
+    public PostgresMetadataStore(string uri, TimeProvider time)
+    {
+        _db = PostgresDatabase.Open(uri, time);
+        Datasets = new PostgresDatasetStore(_db);
+        References = new PostgresObjectReferences(_db);
+        Lineage = new PostgresLineageStore(_db);
+        RunCache = new PostgresRunCacheStore(_db, time);
+        LineageCatalog = new PostgresLineageCatalog(_db);
+    }
+
+    public IDatasetStore Datasets { get; }
+
+    public IObjectReferences References { get; }
+
+    public ILineageStore Lineage { get; }
+
+    public IRunCacheStore RunCache { get; }
+
+    public ILineageCatalog LineageCatalog { get; }
+
+    internal PostgresDatabase Database => _db;
+
+    public void Dispose() => _db.Dispose();
+}

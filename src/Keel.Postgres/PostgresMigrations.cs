@@ -1,0 +1,132 @@
+using Npgsql;
+
+namespace Keel.Postgres;
+
+/// <summary>
+/// Versioned schema changes, applied in order on open under an advisory lock, so two clients
+/// starting at once migrate once. The version lives in <c>keel_schema</c>. Append new steps;
+/// never edit a released one. A new aggregate adds its tables here and, when it holds object
+/// digests, re-creates the <c>object_references</c> view with its rows added.
+/// Times are unix milliseconds (bigint), as in the SQLite schema, so both backends agree to the millisecond.
+/// </summary>
+internal static class PostgresMigrations
+{
+    private static readonly string[] Steps =
+    [
+        // 1: datasets, the provenance graph, the run cache, lineage roots, alias history
+        """
+        CREATE TABLE datasets (
+            name text PRIMARY KEY,
+            path text NOT NULL,
+            created_at bigint NOT NULL
+        );
+        CREATE TABLE dataset_versions (
+            name text NOT NULL REFERENCES datasets(name),
+            version integer NOT NULL,
+            digest text NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('file', 'directory')),
+            path text NOT NULL,
+            message text,
+            created_at bigint NOT NULL,
+            user_name text NOT NULL,
+            host text NOT NULL,
+            files bigint NOT NULL,
+            bytes bigint NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+        CREATE INDEX dataset_versions_digest ON dataset_versions(digest);
+
+        CREATE SEQUENCE lineage_ids;
+        CREATE TABLE lineage_nodes (
+            id bigint PRIMARY KEY,
+            type text NOT NULL CHECK (type IN ('artifact', 'run', 'agent')),
+            kind text NOT NULL,
+            label text NOT NULL,
+            digest text,
+            run_id text,
+            created_at bigint NOT NULL,
+            attributes text
+        );
+        CREATE INDEX lineage_nodes_label ON lineage_nodes(label text_pattern_ops);
+        CREATE INDEX lineage_nodes_digest ON lineage_nodes(digest);
+        CREATE INDEX lineage_nodes_run ON lineage_nodes(run_id text_pattern_ops);
+        CREATE TABLE lineage_edges (
+            src bigint NOT NULL REFERENCES lineage_nodes(id),
+            dst bigint NOT NULL REFERENCES lineage_nodes(id),
+            relation text NOT NULL CHECK (relation IN ('used', 'generated', 'derived', 'associated')),
+            role text,
+            CHECK (src < dst)
+        );
+        CREATE INDEX lineage_edges_dst ON lineage_edges(dst);
+        CREATE INDEX lineage_edges_src ON lineage_edges(src);
+
+        CREATE TABLE run_cache (
+            recipe text PRIMARY KEY,
+            run_id text,
+            created_at bigint NOT NULL
+        );
+        CREATE TABLE run_cache_outputs (
+            recipe text NOT NULL REFERENCES run_cache(recipe),
+            path text NOT NULL,
+            digest text NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('file', 'directory')),
+            bytes bigint NOT NULL,
+            files bigint NOT NULL,
+            out_kind text NOT NULL,
+            PRIMARY KEY (recipe, path)
+        );
+
+        CREATE TABLE lineage_roots (
+            node_id bigint PRIMARY KEY REFERENCES lineage_nodes(id),
+            root text NOT NULL
+        );
+        CREATE TABLE aliases (
+            seq bigserial PRIMARY KEY,
+            name text NOT NULL,
+            alias text NOT NULL,
+            version integer NOT NULL,
+            set_at bigint NOT NULL
+        );
+        CREATE INDEX aliases_by_name ON aliases(name, alias, set_at);
+        """,
+
+        // 2: every object the metadata keeps alive, for gc and fsck (re-created by later aggregates)
+        """
+        CREATE VIEW object_references AS
+            SELECT digest, kind = 'directory' AS is_manifest, name || '@' || version AS owner FROM dataset_versions
+            UNION ALL
+            SELECT digest, kind = 'directory', 'run cache ' || substr(recipe, 8, 12) || ':' || path FROM run_cache_outputs
+            UNION ALL
+            SELECT digest, false, 'lineage ' || label FROM lineage_nodes WHERE digest IS NOT NULL AND type = 'artifact' AND kind <> 'data';
+        """,
+    ];
+
+    public static int Latest => Steps.Length;
+
+    public static async Task ApplyAsync(PostgresDatabase db, CancellationToken cancellationToken)
+    {
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            await PostgresDatabase.LockAsync(conn, tx, "keel:migrations", cancellationToken).ConfigureAwait(false);
+            await Exec(conn, tx, "CREATE TABLE IF NOT EXISTS keel_schema (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
+            await using var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM keel_schema", conn, tx);
+            var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            if (current > Steps.Length)
+                throw new KeelException($"the metadata database {db.SafeUri} is at schema {current}, newer than this keel ({Steps.Length}); upgrade keel");
+            for (var i = current; i < Steps.Length; i++)
+                await Exec(conn, tx, Steps[i], cancellationToken).ConfigureAwait(false);
+            if (current < Steps.Length)
+            {
+                await Exec(conn, tx, "DELETE FROM keel_schema", cancellationToken).ConfigureAwait(false);
+                await Exec(conn, tx, $"INSERT INTO keel_schema VALUES ({Steps.Length})", cancellationToken).ConfigureAwait(false);
+            }
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,39 @@
+namespace Keel.Team.Tests.Infrastructure;
+
+/// <summary>A fresh directory under the system temp folder, deleted (read-only files too) on dispose.</summary>
+public sealed class TempDir : IDisposable
+{
+    public TempDir()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "keel-team-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string relative) => System.IO.Path.Combine(Path, relative);
+
+    public string Write(string relative, string text)
+    {
+        var full = File(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        System.IO.File.WriteAllText(full, text);
+        return full;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            foreach (var f in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories))
+                System.IO.File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
