@@ -19,6 +19,8 @@ internal sealed class PostgresMetadataStore : IMetadataStore
         Lineage = new PostgresLineageStore(_db);
         RunCache = new PostgresRunCacheStore(_db, time);
         LineageCatalog = new PostgresLineageCatalog(_db);
+        Runs = new PostgresRunStore(_db);
+        Models = new PostgresModelRegistry(_db);
     }
 
     public IDatasetStore Datasets { get; }
@@ -30,6 +32,10 @@ internal sealed class PostgresMetadataStore : IMetadataStore
     public IRunCacheStore RunCache { get; }
 
     public ILineageCatalog LineageCatalog { get; }
+
+    public IRunStore Runs { get; }
+
+    public IModelRegistry Models { get; }
 
     internal PostgresDatabase Database => _db;
 

@@ -99,6 +99,151 @@ internal static class PostgresMigrations
             UNION ALL
             SELECT digest, false, 'lineage ' || label FROM lineage_nodes WHERE digest IS NOT NULL AND type = 'artifact' AND kind <> 'data';
         """,
+
+        // 3: tracked runs and the model registry (SQLite steps 5 and 6). A NULL metric value means NaN,
+        // as in SQLite; seq columns keep insertion order where SQLite used rowid. The object_references
+        // view gains the digests runs, model versions and deployments hold.
+        """
+        CREATE TABLE runs (
+            id text PRIMARY KEY,
+            name text NOT NULL,
+            experiment text,
+            kind text NOT NULL,
+            status text NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'killed')),
+            started_at bigint NOT NULL,
+            ended_at bigint,
+            heartbeat_at bigint NOT NULL,
+            user_name text NOT NULL,
+            host text NOT NULL,
+            pid integer,
+            process_start bigint,
+            command text,
+            exit_code integer,
+            seed bigint NOT NULL,
+            git_commit text,
+            git_branch text,
+            git_remote text,
+            git_dirty boolean NOT NULL,
+            git_diff text,
+            git_diff_bytes bigint NOT NULL,
+            git_skipped text NOT NULL,
+            env_digest text,
+            cpu_seconds double precision,
+            peak_memory_bytes bigint,
+            wall_seconds double precision,
+            end_reason text,
+            lineage_node bigint
+        );
+        CREATE INDEX runs_id_pattern ON runs(id text_pattern_ops);
+        CREATE INDEX runs_started ON runs(started_at);
+        CREATE INDEX runs_experiment ON runs(experiment, started_at);
+        CREATE INDEX runs_status ON runs(status);
+        CREATE TABLE run_params (
+            run_id text NOT NULL REFERENCES runs(id),
+            key text NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (run_id, key)
+        );
+        CREATE TABLE run_metrics (
+            seq bigserial PRIMARY KEY,
+            run_id text NOT NULL,
+            key text NOT NULL,
+            value double precision,
+            step bigint NOT NULL,
+            timestamp bigint NOT NULL
+        );
+        CREATE INDEX run_metrics_key ON run_metrics(run_id, key, step);
+        CREATE TABLE run_latest_metrics (
+            run_id text NOT NULL,
+            key text NOT NULL,
+            value double precision,
+            step bigint NOT NULL,
+            timestamp bigint NOT NULL,
+            PRIMARY KEY (run_id, key)
+        );
+        CREATE INDEX run_latest_metrics_key ON run_latest_metrics(key, value);
+        CREATE TABLE run_tags (
+            run_id text NOT NULL REFERENCES runs(id),
+            key text NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (run_id, key)
+        );
+        CREATE TABLE run_inputs (
+            seq bigserial PRIMARY KEY,
+            run_id text NOT NULL REFERENCES runs(id),
+            ref text NOT NULL,
+            digest text NOT NULL,
+            is_manifest boolean NOT NULL,
+            role text NOT NULL
+        );
+        CREATE INDEX run_inputs_run ON run_inputs(run_id);
+        CREATE TABLE run_outputs (
+            seq bigserial PRIMARY KEY,
+            run_id text NOT NULL REFERENCES runs(id),
+            name text NOT NULL,
+            kind text NOT NULL,
+            digest text NOT NULL,
+            is_manifest boolean NOT NULL,
+            bytes bigint NOT NULL
+        );
+        CREATE INDEX run_outputs_run ON run_outputs(run_id);
+
+        CREATE TABLE model_versions (
+            name text NOT NULL,
+            version integer NOT NULL,
+            flavor text NOT NULL,
+            digest text NOT NULL,
+            canonical_digest text NOT NULL,
+            signature text NOT NULL,
+            card text NOT NULL,
+            source text NOT NULL,
+            training_digest text,
+            node_id bigint NOT NULL,
+            created_at bigint NOT NULL,
+            user_name text NOT NULL,
+            host text NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+        CREATE TABLE deployments (
+            id bigserial PRIMARY KEY,
+            run_id text NOT NULL,
+            action text NOT NULL CHECK (action IN ('deploy', 'rollback')),
+            name text NOT NULL,
+            alias text NOT NULL,
+            version integer NOT NULL,
+            previous_version integer,
+            canary_percent double precision NOT NULL,
+            package text,
+            node_id bigint NOT NULL,
+            created_at bigint NOT NULL
+        );
+        CREATE INDEX deployments_by_name ON deployments(name, alias, id);
+        CREATE TABLE prediction_feedback (
+            seq bigserial PRIMARY KEY,
+            request_id text NOT NULL,
+            "row" integer NOT NULL,
+            model text NOT NULL,
+            label text NOT NULL,
+            received_at bigint NOT NULL
+        );
+        CREATE INDEX prediction_feedback_by_request ON prediction_feedback(request_id, "row");
+        CREATE INDEX prediction_feedback_by_model ON prediction_feedback(model, seq);
+
+        DROP VIEW object_references;
+        CREATE VIEW object_references AS
+            SELECT digest, kind = 'directory' AS is_manifest, name || '@' || version AS owner FROM dataset_versions
+            UNION ALL
+            SELECT digest, kind = 'directory', 'run cache ' || substr(recipe, 8, 12) || ':' || path FROM run_cache_outputs
+            UNION ALL
+            SELECT digest, false, 'lineage ' || label FROM lineage_nodes WHERE digest IS NOT NULL AND type = 'artifact' AND kind <> 'data'
+            UNION ALL SELECT digest, is_manifest, 'run ' || run_id || ' output ' || name FROM run_outputs
+            UNION ALL SELECT digest, is_manifest, 'run ' || run_id || ' input ' || ref FROM run_inputs
+            UNION ALL SELECT git_diff, false, 'run ' || id || ' code diff' FROM runs WHERE git_diff IS NOT NULL
+            UNION ALL SELECT env_digest, false, 'run ' || id || ' environment' FROM runs WHERE env_digest IS NOT NULL
+            UNION ALL SELECT digest, false, 'model ' || name || '@' || version FROM model_versions
+            UNION ALL SELECT training_digest, false, 'training data of ' || name || '@' || version FROM model_versions WHERE training_digest IS NOT NULL
+            UNION ALL SELECT package, false, 'serving package of ' || name || '@' || version FROM deployments WHERE package IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -1,0 +1,107 @@
+using Keel.Tracking;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Keel.Postgres;
+
+/// <summary>Writes one batch of run records inside the caller's transaction (the run's row is already locked).</summary>
+internal static class PostgresRunWriter
+{
+    public static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunId id, RunBatch batch, CancellationToken ct)
+    {
+        var run = id.ToString();
+        foreach (var (key, value) in batch.Params) await WriteParamAsync(conn, tx, id, key, value, ct).ConfigureAwait(false);
+        if (batch.Metrics.Count > 0) await WriteMetricsAsync(conn, tx, run, batch.Metrics, ct).ConfigureAwait(false);
+        if (batch.Tags.Count + batch.Inputs.Count + batch.Outputs.Count == 0) return;
+        var b = new NpgsqlBatch(conn, tx);
+        await using (b.ConfigureAwait(false))
+        {
+            foreach (var (key, value) in batch.Tags)
+            {
+                var c = new NpgsqlBatchCommand("INSERT INTO run_tags(run_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value");
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run });
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+                b.BatchCommands.Add(c);
+            }
+            foreach (var input in batch.Inputs)
+            {
+                var c = new NpgsqlBatchCommand("INSERT INTO run_inputs(run_id, ref, digest, is_manifest, role) VALUES ($1, $2, $3, $4, $5)");
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run });
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = input.Ref });
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = input.Digest.ToString() });
+                c.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = input.IsManifest });
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = input.Role });
+                b.BatchCommands.Add(c);
+            }
+            foreach (var output in batch.Outputs)
+            {
+                var c = new NpgsqlBatchCommand("INSERT INTO run_outputs(run_id, name, kind, digest, is_manifest, bytes) VALUES ($1, $2, $3, $4, $5, $6)");
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run });
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = output.Name });
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = output.Kind });
+                c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = output.Digest.ToString() });
+                c.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = output.IsManifest });
+                c.Parameters.Add(new NpgsqlParameter<long> { TypedValue = output.Bytes });
+                b.BatchCommands.Add(c);
+            }
+            await b.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteParamAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunId id, string key, string value, CancellationToken ct)
+    {
+        await using (var read = new NpgsqlCommand("SELECT value FROM run_params WHERE run_id = $1 AND key = $2", conn, tx))
+        {
+            read.Parameters.AddWithValue(id.ToString());
+            read.Parameters.AddWithValue(key);
+            if (await read.ExecuteScalarAsync(ct).ConfigureAwait(false) is string existing)
+            {
+                if (existing == value) return;
+                throw new KeelException($"param '{key}' of run {id.Short} is already '{existing}' and cannot become '{value}': params are written once (log a new run, or use a tag for mutable values)");
+            }
+        }
+        await using var cmd = new NpgsqlCommand("INSERT INTO run_params(run_id, key, value) VALUES ($1, $2, $3)", conn, tx);
+        cmd.Parameters.AddWithValue(id.ToString());
+        cmd.Parameters.AddWithValue(key);
+        cmd.Parameters.AddWithValue(value);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteMetricsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string run, IReadOnlyList<MetricPoint> metrics, CancellationToken ct)
+    {
+        // The latest-value table only needs the last point per key of this batch.
+        var last = new Dictionary<string, MetricPoint>(StringComparer.Ordinal);
+        var b = new NpgsqlBatch(conn, tx);
+        await using (b.ConfigureAwait(false))
+        {
+            foreach (var m in metrics)
+            {
+                var c = new NpgsqlBatchCommand("INSERT INTO run_metrics(run_id, key, value, step, timestamp) VALUES ($1, $2, $3, $4, $5)");
+                AddMetric(c, run, m);
+                b.BatchCommands.Add(c);
+                if (!last.TryGetValue(m.Key, out var prev) || m.Step >= prev.Step) last[m.Key] = m;
+            }
+            foreach (var m in last.Values)
+            {
+                var c = new NpgsqlBatchCommand("""
+                    INSERT INTO run_latest_metrics(run_id, key, value, step, timestamp) VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
+                    WHERE excluded.step >= run_latest_metrics.step
+                    """);
+                AddMetric(c, run, m);
+                b.BatchCommands.Add(c);
+            }
+            await b.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static void AddMetric(NpgsqlBatchCommand c, string run, MetricPoint m)
+    {
+        c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run });
+        c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = m.Key });
+        c.Parameters.Add(PostgresRunRows.MetricParameter(m.Value));
+        c.Parameters.Add(new NpgsqlParameter<long> { TypedValue = m.Step });
+        c.Parameters.Add(new NpgsqlParameter<long> { TypedValue = m.Timestamp.ToUnixTimeMilliseconds() });
+    }
+}
