@@ -1,6 +1,9 @@
 using Keel.Lineage;
 using Keel.Metadata;
 using Keel.Objects;
+using Keel.Registry;
+using Keel.Tracking;
+using Keel.Tracking.Filters;
 using Keel.Team.Tests.Infrastructure;
 
 namespace Keel.Team.Tests.Conformance;
@@ -228,6 +231,128 @@ public abstract class MetadataConformance : IDisposable
 
     private static NewLineageNode Node(NodeType type, string kind, string label, string? runId, IReadOnlyList<LineageEdgeFrom> incoming, string? attributes = null) =>
         new(type, kind, label, null, runId, T0, attributes, incoming);
+
+    private static readonly GitState NoGit = new("abc123", "main", null, false, null, 0, []);
+
+    private static NewRun NewRunAt(string name, int minute, string? experiment = "exp") =>
+        new(RunId.New(new FixedTime(T0.AddMinutes(minute))), name, experiment, "sdk", T0.AddMinutes(minute), "alice", "host1", 1, null, null, 7, NoGit, null);
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [ServiceFact]
+    public async Task Runs_CreateLogFinish_RecordsEverythingAndWritesLineage()
+    {
+        var store = Open();
+        var data = await store.Datasets.AddVersionAsync(Version("raw", "d"), default);
+        var run = await store.Runs.CreateAsync(NewRunAt("train", 0), default);
+        await store.Runs.LogAsync(run.Id, new RunBatch(
+            [new("lr", "0.1")],
+            [new MetricPoint("loss", 1.0, 0, T0), new MetricPoint("loss", 0.5, 1, T0.AddSeconds(1)), new MetricPoint("odd", double.NaN, 0, T0)],
+            [new("team", "a")],
+            [new RunInput("raw@1", data.Digest, false, "train")],
+            [new RunOutput("model.bin", "model", D("weights"), false, 7)]), default);
+        await store.Runs.LogAsync(run.Id, RunBatch.Empty with { Params = [new("lr", "0.1")], Tags = [new("team", "b")] }, default);
+        await Assert.ThrowsAsync<KeelException>(() => store.Runs.LogAsync(run.Id, RunBatch.Empty with { Params = [new("lr", "0.2")] }, default));
+
+        var finished = await store.Runs.FinishAsync(run.Id, new RunCompletion(RunStatus.Finished, T0.AddMinutes(5), 0, new RunResources(1.5, 1024, 300)), default);
+        Assert.Equal(run.Id, finished.Id);
+        await Assert.ThrowsAsync<KeelException>(() => store.Runs.LogAsync(run.Id, RunBatch.OfMetrics([new MetricPoint("loss", 0.1, 2, T0)]), default));
+        await Assert.ThrowsAsync<KeelException>(() => store.Runs.FinishAsync(run.Id, new RunCompletion(RunStatus.Failed, T0.AddMinutes(6), 1, null), default));
+
+        var detail = (await Open().Runs.GetDetailAsync(run.Id, default))!;
+        Assert.Equal(RunStatus.Finished, detail.Run.Status);
+        Assert.Equal(T0.AddMinutes(5), detail.Run.EndedAt);
+        Assert.Equal(0, detail.Run.ExitCode);
+        Assert.Equal(1024, detail.Run.Resources!.PeakMemoryBytes);
+        Assert.Equal("0.1", detail.Params["lr"]);
+        Assert.Equal("b", detail.Tags["team"]);
+        Assert.Equal(0.5, detail.LatestMetrics["loss"].Value);
+        Assert.True(double.IsNaN(detail.LatestMetrics["odd"].Value));
+        Assert.Equal([1.0, 0.5], (await store.Runs.MetricHistoryAsync(run.Id, "loss", default)).Select(m => m.Value));
+        Assert.Equal("raw@1", Assert.Single(detail.Inputs).Ref);
+        Assert.Equal(D("weights"), Assert.Single(detail.Outputs).Digest);
+
+        // The run's lineage: a run node tied to the run, using the dataset's existing node, generating the output.
+        var runNode = Assert.Single(await store.Lineage.FindByLabelAsync("train", default), n => n.Type == NodeType.Run);
+        Assert.Equal(run.Id.ToString(), runNode.RunId);
+        var dataNode = Assert.Single(await store.Lineage.FindByLabelAsync("raw@1", default));
+        var output = Assert.Single(await store.Lineage.FindByLabelAsync("model.bin", default));
+        Assert.Equal(D("weights"), output.Digest);
+        var edges = new List<LineageEdge>();
+        await foreach (var e in store.Lineage.EdgesAfterAsync(0, default)) edges.Add(e);
+        Assert.Contains(edges, e => e.From == dataNode.Id && e.To == runNode.Id);
+        Assert.Contains(edges, e => e.From == runNode.Id && e.To == output.Id);
+        Assert.Empty(await store.Runs.ListRunningAsync(default));
+
+        var refs = await store.References.ListAsync(default);
+        Assert.Contains(refs, r => r.Digest == D("weights") && r.Owner == $"run {run.Id} output model.bin");
+    }
+
+    [ServiceFact]
+    public async Task Runs_QueryWithFilterAndSort_ReadsLatestMetricsAndParams()
+    {
+        var store = Open();
+        var runs = new List<Run>();
+        var accs = new[] { 0.9, 0.4, 0.7 };
+        for (var i = 0; i < 3; i++)
+        {
+            var run = await store.Runs.CreateAsync(NewRunAt("r" + i, i, i == 2 ? "other" : "exp"), default);
+            await store.Runs.LogAsync(run.Id, new RunBatch([new("lr", i == 1 ? "0.01" : "0.1"), new("opt", "adam")],
+                [new MetricPoint("acc", 0.0, 0, T0), new MetricPoint("acc", accs[i], 1, T0)], [], [], []), default);
+            runs.Add(run);
+        }
+        var accAbove = new RunFilterComparison(new RunField(FieldScope.Metric, "acc"), CompareOp.Greater, 0.5);
+        var lrEquals = new RunFilterComparison(new RunField(FieldScope.Param, "lr"), CompareOp.Equal, 0.1);
+        var byAcc = new RunSort(new RunField(FieldScope.Metric, "acc"), true);
+
+        var found = await store.Runs.QueryAsync(new RunQuery(null, new RunFilterAnd(accAbove, lrEquals), byAcc, 10), default);
+        Assert.Equal([runs[0].Id, runs[2].Id], found.Select(r => r.Id));
+        var inExp = await store.Runs.QueryAsync(new RunQuery("exp", new RunFilterNot(accAbove), RunSort.Default, 10), default);
+        Assert.Equal([runs[1].Id], inExp.Select(r => r.Id));
+        var byText = new RunFilterComparison(new RunField(FieldScope.Param, "opt"), CompareOp.NotEqual, "sgd");
+        var latestFirst = await store.Runs.QueryAsync(new RunQuery(null, byText, RunSort.Default, 2), default);
+        Assert.Equal([runs[2].Id, runs[1].Id], latestFirst.Select(r => r.Id));
+        var started = new RunFilterComparison(new RunField(FieldScope.Attribute, "started_at"), CompareOp.GreaterOrEqual, T0.AddMinutes(1).ToString("O"));
+        Assert.Equal(2, (await store.Runs.QueryAsync(new RunQuery(null, started, RunSort.Default, 10), default)).Count);
+        Assert.Equal(3, (await store.Runs.ListRunningAsync(default)).Count);
+        Assert.Equal([runs[1].Id], await store.Runs.FindByPrefixAsync(runs[1].Id.ToString()[..20], 5, default));
+    }
+
+    private static NewModelVersion Model(string name, int seed) => new(
+        name, "mlnet", D("model" + seed), D("canonical" + seed),
+        new ModelSignature([new SignatureField("tenure", FieldType.Number, false, 0, 72, null)], ["Score"], 10),
+        new ModelCard("d", "o", "u", new Dictionary<string, double> { ["auc"] = 0.8 }), "path:m.zip", D("train" + seed), null, T0.AddMinutes(seed), "alice", "host1");
+
+    [ServiceFact]
+    public async Task Models_RegisterVersionsAndMoveAliases()
+    {
+        var store = Open();
+        var v1 = await store.Models.RegisterAsync(Model("churn", 1), default);
+        var v2 = await Open().Models.RegisterAsync(Model("churn", 2), default);
+        await store.Models.RegisterAsync(Model("alpha", 3), default);
+
+        Assert.Equal((1, 2), (v1.Version, v2.Version));
+        Assert.Equal(v2.NodeId, Assert.Single(await store.Lineage.FindByLabelAsync("churn@2", default)).Id);
+        var got = (await store.Models.GetAsync("churn", 1, default))!;
+        Assert.Equal((v1.Digest, v1.TrainingData, v1.Signature.Inputs[0].Name, v1.Card.Metrics["auc"]), (got.Digest, got.TrainingData, got.Signature.Inputs[0].Name, got.Card.Metrics["auc"]));
+        Assert.Equal(2, (await store.Models.GetAsync("churn", null, default))!.Version);
+        Assert.Equal(["alpha@1", "churn@2"], (await store.Models.ListLatestAsync(default)).Select(m => $"{m.Name}@{m.Version}"));
+        Assert.Equal([1, 2], (await store.Models.VersionsAsync("churn", default)).Select(m => m.Version));
+
+        await store.Models.SetAliasAsync("churn", "prod", 1, T0.AddHours(1), default);
+        await store.Models.SetAliasAsync("churn", "prod", 2, T0.AddHours(2), default);
+        Assert.Equal(2, await store.Models.AliasVersionAsync("churn", "prod", null, default));
+        Assert.Equal(1, await store.Models.AliasVersionAsync("churn", "prod", T0.AddHours(1.5), default));
+        Assert.Null(await store.Models.AliasVersionAsync("churn", "prod", T0, default));
+        Assert.Equal([1, 2], (await store.Models.AliasHistoryAsync("churn", default)).Select(a => a.Version));
+
+        var refs = await store.References.ListAsync(default);
+        Assert.Contains(refs, r => r.Digest == D("model1") && r.Owner == "model churn@1");
+        Assert.Contains(refs, r => r.Digest == D("train2") && r.Owner == "training data of churn@2");
+    }
 
     public void Dispose()
     {
