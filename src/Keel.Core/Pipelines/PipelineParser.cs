@@ -229,7 +229,7 @@ public static partial class PipelineParser
             var k = (key as YamlScalarNode)?.Value ?? "";
             if (!allowed.Contains(k))
             {
-                var close = allowed.FirstOrDefault(a => Distance(a, k) <= 2);
+                var close = allowed.FirstOrDefault(a => EditDistance.Between(a, k) <= 2);
                 var hint = close is null ? $"allowed keys in {where}: {string.Join(", ", allowed)}" : $"did you mean '{close}'?";
                 throw new PipelineException(At(ctx, key), $"unknown key '{k}' in {where}", hint);
             }
@@ -288,16 +288,6 @@ public static partial class PipelineParser
 
     private static SourceSpan At(Context ctx, YamlNode node) => new(ctx.File, node.Start.Line, node.Start.Column);
 
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
 
     internal sealed record Context(string File, Dictionary<string, string> Vars);
 
