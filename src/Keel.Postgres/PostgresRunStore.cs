@@ -144,7 +144,7 @@ internal sealed class PostgresRunStore(PostgresDatabase db) : IRunStore
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var list = new List<MetricPoint>();
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-                list.Add(new MetricPoint(key, PostgresRunRows.MetricValue(r, 0), r.GetInt64(1), PostgresRunRows.Ms(r.GetInt64(2))));
+                list.Add(new MetricPoint(key, RunRows.MetricValue(r, 0), r.GetInt64(1), RunRows.Ms(r.GetInt64(2))));
             return list;
         }, cancellationToken);
 
@@ -159,12 +159,12 @@ internal sealed class PostgresRunStore(PostgresDatabase db) : IRunStore
             if (query.Filter is not null) where.Add(PostgresRunFilter.Compile(query.Filter, cmd));
             var order = PostgresRunFilter.OrderBy(query.Sort, cmd);
             var limit = PostgresRunFilter.Parameter(cmd, query.Limit);
-            cmd.CommandText = $"SELECT {PostgresRunRows.Columns} FROM runs r"
+            cmd.CommandText = $"SELECT {RunRows.Columns} FROM runs r"
                 + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where.Select(w => "(" + w + ")")) : "")
                 + $" ORDER BY {order} LIMIT {limit}";
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var list = new List<Run>();
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(PostgresRunRows.Read(r));
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(RunRows.Read(r));
             return list;
         }, cancellationToken);
     }
@@ -174,10 +174,10 @@ internal sealed class PostgresRunStore(PostgresDatabase db) : IRunStore
 
     private static async Task<Run?> Get(NpgsqlConnection conn, NpgsqlTransaction? tx, RunId id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT {PostgresRunRows.Columns} FROM runs r WHERE r.id = $1", conn, tx);
+        await using var cmd = new NpgsqlCommand($"SELECT {RunRows.Columns} FROM runs r WHERE r.id = $1", conn, tx);
         cmd.Parameters.AddWithValue(id.ToString());
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await r.ReadAsync(ct).ConfigureAwait(false) ? PostgresRunRows.Read(r) : null;
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? RunRows.Read(r) : null;
     }
 
     private static async Task<RunDetail?> DetailAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, RunId id, CancellationToken ct)
@@ -193,7 +193,7 @@ internal sealed class PostgresRunStore(PostgresDatabase db) : IRunStore
             cmd.Parameters.AddWithValue(key);
             await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
-                latest[r.GetString(0)] = new MetricPoint(r.GetString(0), PostgresRunRows.MetricValue(r, 1), r.GetInt64(2), PostgresRunRows.Ms(r.GetInt64(3)));
+                latest[r.GetString(0)] = new MetricPoint(r.GetString(0), RunRows.MetricValue(r, 1), r.GetInt64(2), RunRows.Ms(r.GetInt64(3)));
         }
         var inputs = new List<RunInput>();
         await using (var cmd = new NpgsqlCommand("SELECT ref, digest, is_manifest, role FROM run_inputs WHERE run_id = $1 ORDER BY seq", conn, tx))

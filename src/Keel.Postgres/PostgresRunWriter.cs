@@ -1,3 +1,4 @@
+using Keel.Metadata;
 using Keel.Tracking;
 using Npgsql;
 using NpgsqlTypes;

@@ -10,10 +10,10 @@ internal sealed class SqliteRunReader(SqliteDatabase db)
 {
     public Run? Get(RunId id, SqliteTransaction? tx)
     {
-        using var cmd = db.Command($"SELECT {SqliteRunRows.Columns} FROM runs r WHERE r.id = $id", tx);
+        using var cmd = db.Command($"SELECT {RunRows.Columns} FROM runs r WHERE r.id = $id", tx);
         cmd.Parameters.AddWithValue("$id", id.ToString());
         using var r = cmd.ExecuteReader();
-        return r.Read() ? SqliteRunRows.Read(r) : null;
+        return r.Read() ? RunRows.Read(r) : null;
     }
 
     public IReadOnlyList<RunId> FindByPrefix(string prefix, int limit)
@@ -43,7 +43,7 @@ internal sealed class SqliteRunReader(SqliteDatabase db)
             cmd.Parameters.AddWithValue("$r", key);
             using var r = cmd.ExecuteReader();
             while (r.Read())
-                latest[r.GetString(0)] = new MetricPoint(r.GetString(0), SqliteRunRows.MetricValue(r, 1), r.GetInt64(2), SqliteRunRows.Ms(r.GetInt64(3)));
+                latest[r.GetString(0)] = new MetricPoint(r.GetString(0), RunRows.MetricValue(r, 1), r.GetInt64(2), RunRows.Ms(r.GetInt64(3)));
         }
         var inputs = new List<RunInput>();
         using (var cmd = db.Command("SELECT ref, digest, is_manifest, role FROM run_inputs WHERE run_id = $r ORDER BY rowid", tx))
@@ -69,7 +69,7 @@ internal sealed class SqliteRunReader(SqliteDatabase db)
         cmd.Parameters.AddWithValue("$k", key);
         using var r = cmd.ExecuteReader();
         var list = new List<MetricPoint>();
-        while (r.Read()) list.Add(new MetricPoint(key, SqliteRunRows.MetricValue(r, 0), r.GetInt64(1), SqliteRunRows.Ms(r.GetInt64(2))));
+        while (r.Read()) list.Add(new MetricPoint(key, RunRows.MetricValue(r, 0), r.GetInt64(1), RunRows.Ms(r.GetInt64(2))));
         return list;
     }
 
@@ -84,13 +84,13 @@ internal sealed class SqliteRunReader(SqliteDatabase db)
         }
         if (query.Filter is not null) where.Add(SqliteRunFilter.Compile(query.Filter, cmd));
         var order = SqliteRunFilter.OrderBy(query.Sort, cmd);
-        cmd.CommandText = $"SELECT {SqliteRunRows.Columns} FROM runs r"
+        cmd.CommandText = $"SELECT {RunRows.Columns} FROM runs r"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where.Select(w => "(" + w + ")")) : "")
             + $" ORDER BY {order} LIMIT $limit";
         cmd.Parameters.AddWithValue("$limit", query.Limit);
         using var r = cmd.ExecuteReader();
         var list = new List<Run>();
-        while (r.Read()) list.Add(SqliteRunRows.Read(r));
+        while (r.Read()) list.Add(RunRows.Read(r));
         return list;
     }
 
