@@ -26,11 +26,14 @@ internal sealed class ServingMetrics
         _swaps = f.CreateCounter("keel_model_swaps_total", "Hot swaps done.", new CounterConfiguration { LabelNames = ["model"] });
         _swapFailures = f.CreateCounter("keel_model_swap_failures_total", "Hot swaps refused because the new version failed to load.", new CounterConfiguration { LabelNames = ["model"] });
         _version = f.CreateGauge("keel_model_version", "The stable version being served.", new GaugeConfiguration { LabelNames = ["model"] });
-        CaptureDropped = f.CreateCounter("keel_capture_dropped_total", "Captured rows dropped because the capture queue was full.");
+        CaptureDropped = f.CreateCounter("keel_capture_dropped_total", "Captured rows dropped: the capture queue was full, or the log could not be written.");
         CaptureWritten = f.CreateCounter("keel_capture_rows_written_total", "Captured rows written into Parquet segments.");
         CaptureSegments = f.CreateCounter("keel_capture_segments_total", "Parquet segments stored.");
         CaptureFailures = f.CreateCounter("keel_capture_failures_total", "Segments that could not be stored (rows kept for the next attempt).");
-        CaptureQueued = f.CreateGauge("keel_capture_queue_rows", "Captured rows waiting to be written.");
+        CaptureQueued = f.CreateGauge("keel_capture_queue_rows", "Captured rows waiting in memory to be appended to the capture log.");
+        CaptureLogged = f.CreateCounter("keel_capture_logged_rows_total", "Captured rows appended to the on-disk capture log (from then on they survive a kill).");
+        CaptureLogRows = f.CreateGauge("keel_capture_log_rows", "Captured rows in capture logs not yet rotated into segments.");
+        CaptureRecovered = f.CreateCounter("keel_capture_recovered_rows_total", "Captured rows recovered at start from logs a stopped server left behind.");
         Feedback = f.CreateCounter("keel_feedback_labels_total", "Ground-truth labels received.");
     }
 
@@ -45,6 +48,12 @@ internal sealed class ServingMetrics
     public Counter CaptureFailures { get; }
 
     public Gauge CaptureQueued { get; }
+
+    public Counter CaptureLogged { get; }
+
+    public Gauge CaptureLogRows { get; }
+
+    public Counter CaptureRecovered { get; }
 
     public Counter Feedback { get; }
 
