@@ -57,11 +57,18 @@ internal sealed class ServingMetrics
 
     public Counter Feedback { get; }
 
+    // WithLabels allocates and looks up on every call; the hot path reuses the children per (model, version).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Model, int Version), (Counter.Child Rows, Histogram.Child Latency, Counter.Child Ok)> _children = new();
+
     public void Predicted(string model, int version, int rows, double seconds)
     {
-        _predictions.WithLabels(model, version.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc(rows);
-        _latency.WithLabels(model).Observe(seconds);
-        _requests.WithLabels(model, "200").Inc();
+        var (predictions, latency, ok) = _children.GetOrAdd((model, version), static (key, self) => (
+            self._predictions.WithLabels(key.Model, key.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            self._latency.WithLabels(key.Model),
+            self._requests.WithLabels(key.Model, "200")), this);
+        predictions.Inc(rows);
+        latency.Observe(seconds);
+        ok.Inc();
     }
 
     public void Refused(string model, int status) => _requests.WithLabels(model, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();

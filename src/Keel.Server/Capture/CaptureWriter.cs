@@ -26,7 +26,9 @@ internal sealed partial class CaptureWriter(
     private readonly List<CaptureLog> _sealing = [];
     private readonly Queue<(string Model, int Version, Dictionary<string, int> Requests)> _sealed = new();
     private readonly Lock _index = new();
-    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly SemaphoreSlim _logging = new(1, 1);
+    private readonly SemaphoreSlim _sealingLock = new(1, 1);
+    private Task _sealTask = Task.CompletedTask;
     private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _lastAttempt;
     private bool _failed;
@@ -72,14 +74,14 @@ internal sealed partial class CaptureWriter(
     /// <summary>Logs every queued row now, without cutting segments, so a request id just answered can be found.</summary>
     public async Task LogQueuedAsync(CancellationToken cancellationToken)
     {
-        await _flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _logging.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             LogQueued();
         }
         finally
         {
-            _flushing.Release();
+            _logging.Release();
         }
     }
 
@@ -99,8 +101,8 @@ internal sealed partial class CaptureWriter(
 
     private async Task FlushAsync(bool force, CancellationToken cancellationToken)
     {
-        // One drainer at a time: the queue has a single reader and the logs are not shared-safe.
-        await _flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // One drainer at a time: the queue has a single reader and the open logs are not shared-safe.
+        await _logging.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             LogQueued();
@@ -114,11 +116,36 @@ internal sealed partial class CaptureWriter(
                     _sealing.Add(log);
                 }
             }
+        }
+        finally
+        {
+            _logging.Release();
+        }
+        if (force)
+        {
+            await SealPendingAsync(force: true, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // Sealing (read back, Parquet, store, record) runs beside the logging beat, so a slow
+        // store or a busy machine never stops the queue from draining into the log.
+        bool pending;
+        lock (_index) pending = _sealing.Count > 0;
+        if (pending && _sealTask.IsCompleted) _sealTask = Task.Run(() => SealPendingAsync(force: false, CancellationToken.None), CancellationToken.None);
+    }
+
+    private async Task SealPendingAsync(bool force, CancellationToken cancellationToken)
+    {
+        await _sealingLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = workspace.Time.GetUtcNow();
             // After a failed store, retry once a second rather than on every beat.
-            if (_sealing.Count == 0 || (!force && _failed && now - _lastAttempt < RetryInterval)) return;
+            if (!force && _failed && now - _lastAttempt < RetryInterval) return;
             _lastAttempt = now;
             _failed = false;
-            foreach (var log in _sealing.ToList())
+            List<CaptureLog> logs;
+            lock (_index) logs = [.. _sealing];
+            foreach (var log in logs)
             {
                 try
                 {
@@ -133,18 +160,19 @@ internal sealed partial class CaptureWriter(
                         while (_sealed.Count > RecentlySealed) _sealed.Dequeue();
                     }
                 }
-                catch (Exception e) when (IsStoreFailure(e))
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // Whatever went wrong, the rows stay in the log for the next attempt; capture never takes the server down.
                     _failed = true;
                     metrics.CaptureFailures.Inc();
                     LogStoreFailed(logger, log.Header.Ref, log.Rows, e.Message);
                 }
             }
-            metrics.CaptureLogRows.Set(_open.Values.Sum(l => l.Rows) + _sealing.Sum(l => l.Rows));
+            lock (_index) metrics.CaptureLogRows.Set(_open.Values.Sum(l => l.Rows) + _sealing.Sum(l => l.Rows));
         }
         finally
         {
-            _flushing.Release();
+            _sealingLock.Release();
         }
     }
 
@@ -226,7 +254,7 @@ internal sealed partial class CaptureWriter(
                     File.Move(path, path + ".damaged");
                     LogDamaged(logger, Path.GetFileName(path), e.Message);
                 }
-                catch (Exception e) when (IsStoreFailure(e))
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     metrics.CaptureFailures.Inc();
                     LogStoreFailed(logger, Path.GetFileName(path), 0, e.Message);
@@ -234,9 +262,6 @@ internal sealed partial class CaptureWriter(
             }
         }
     }
-
-    private static bool IsStoreFailure(Exception e) =>
-        e is IOException or KeelException or InvalidOperationException or UnauthorizedAccessException;
 
     /// <summary>Stores the rows as a segment and records it, unless a crash after recording and before deleting the log already did.</summary>
     private async Task SealAsync(CaptureLogHeader header, List<LoggedRow> rows, CancellationToken cancellationToken)
@@ -272,7 +297,8 @@ internal sealed partial class CaptureWriter(
         foreach (var log in _open.Values.Concat(_sealing)) log.Dispose();
         _open.Clear();
         _sealing.Clear();
-        _flushing.Dispose();
+        _logging.Dispose();
+        _sealingLock.Dispose();
         base.Dispose();
     }
 

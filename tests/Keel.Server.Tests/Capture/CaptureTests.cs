@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Keel.Lineage;
+using Keel.Registry;
 using Keel.Server.Capture;
 using Microsoft.Extensions.DependencyInjection;
 using Parquet;
@@ -80,15 +81,19 @@ public sealed class CaptureTests : IAsyncLifetime
         var v1 = (await _ws.Workspace.Metadata.Models.GetAsync("tiny", 1, CancellationToken.None))!;
         var deploy = (await _ws.Workspace.Metadata.Models.DeploymentsAsync("tiny", CancellationToken.None)).Single();
         var dir = Path.Combine(_ws.Workspace.KeelDir, "capture");
-        Directory.CreateDirectory(dir);
-        var log = Path.Combine(dir, "tiny@1.1700000000000.4242.0123456789abcdef.log");
-        File.WriteAllText(log, $$"""
-            {"format":"keel-capture-log 1","model":"tiny","version":1,"model_node":{{v1.NodeId}},"deployment_node":{{deploy.NodeId}},"inputs":[{"name":"tenure","type":"number"},{"name":"charges","type":"number"},{"name":"contract","type":"text"}],"outputs":["PredictedLabel","Score","Probability"]}
-            {"id":"a","row":0,"t":1700000000000,"in":[1.5,20,"monthly"],"out":[true,1.2,0.8]}
-            {"id":"b","row":0,"t":1700000000001,"in":[null,30,"yearly"],"out":[false,-1.1,0.2]}
-            {"id":"b","row":1,"t":1700000000001,"flags":"contract: new","in":[7,40,"lifetime"],"out":[false,-2,0.1]}
-            {"id":"c","row":0,"t":17000
-            """.Replace("\r", "", StringComparison.Ordinal));
+        var header = new CaptureLogHeader("tiny", 1, v1.NodeId, deploy.NodeId, [("tenure", FieldType.Number), ("charges", FieldType.Number), ("contract", FieldType.Text)], ["PredictedLabel", "Score", "Probability"]);
+        string log;
+        using (var writing = CaptureLog.Create(dir, header, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)))
+        {
+            writing.Append("a", 0, 1_700_000_000_000, null, [1.5, 20.0, "monthly"], [true, 1.2, 0.8]);
+            writing.Append("b", 0, 1_700_000_000_001, null, [double.NaN, 30.0, "yearly"], [false, -1.1, 0.2]);
+            writing.Append("b", 1, 1_700_000_000_001, "contract: new", [7.0, 40.0, "lifetime"], [false, -2.0, 0.1]);
+            writing.Flush();
+            log = writing.Path;
+        }
+        var fourth = new System.Buffers.ArrayBufferWriter<byte>();
+        CaptureRecord.Write(fourth, header, "c", 0, 1_700_000_000_002, null, [3.0, 20.0, "monthly"], [true, 0.5, 0.6]);
+        using (var append = new FileStream(log, FileMode.Append)) append.Write(fourth.WrittenSpan[..(fourth.WrittenCount / 2)]);
 
         // When a server starts over the workspace
         await using var factory = new KeelFactory(_ws.Workspace, new ServingOptions());
@@ -146,7 +151,12 @@ public sealed class CaptureTests : IAsyncLifetime
 
         var logs = Directory.GetFiles(writer.Directory, "*.log");
         var log = Assert.Single(logs);
-        Assert.Equal(6, File.ReadAllLines(log).Length);
+        using (var read = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            var (header, rows, torn) = CaptureLog.Read(read);
+            Assert.Equal(("tiny", 1, 5, false), (header.Model, header.Version, rows.Count, torn));
+            Assert.Equal([0.0, 1, 2, 3, 4], rows.Select(r => (double)r.Inputs[0]!));
+        }
         Assert.Empty(KeelServer.Segments(factory.Services));
 
         await KeelServer.DrainCaptureAsync(factory.Services, CancellationToken.None);
