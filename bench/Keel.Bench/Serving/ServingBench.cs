@@ -52,6 +52,7 @@ internal sealed class ServingBench : IBenchGroup
                 c.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/ping"), one, 2, duration).ConfigureAwait(false));
                 p.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), one, 2, duration).ConfigureAwait(false));
                 u.Add(await LoadGenerator.RunAsync(new Uri(offUrl, "/v1/models/tiny/predict"), one, 2, duration).ConfigureAwait(false));
+                Console.Error.WriteLine($"serving round {r + 1}: constant {c[^1].PerSecond:0}, capture on {p[^1].PerSecond:0} (p99 {p[^1].P99Ms:0.00} ms), capture off {u[^1].PerSecond:0} req/s");
             }
             constant = Median(c);
             captured = Median(p);

@@ -19,7 +19,7 @@ namespace Keel.Server.Capture;
 internal sealed partial class CaptureWriter(
     PredictionCapture capture, ServingOptions options, Workspace workspace, MetadataGate gate, ServingMetrics metrics, ILogger<CaptureWriter> logger) : BackgroundService
 {
-    private const int RecentlySealed = 8;
+    private const int RecentlySealed = 2;
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<ServedModel, CaptureLog> _open = [];

@@ -69,22 +69,30 @@ internal sealed class CapturedRequests(CaptureWriter writer, Workspace workspace
     /// <summary>Adds the segments recorded since the last look (by this server or any other) to the list.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        var nodes = await gate.RunAsync(async () =>
+        // Only segments are kept from the scan (the first one reads the whole graph once; later ones only what is new).
+        var (last, segments) = await gate.RunAsync(async () =>
         {
-            var list = new List<LineageNode>();
+            var last = _watermark;
+            var found = new List<(string, Digest)>();
             await foreach (var n in workspace.Metadata.Lineage.NodesAfterAsync(_watermark, cancellationToken).ConfigureAwait(false))
-                list.Add(n);
-            return list;
+            {
+                last = Math.Max(last, n.Id);
+                if (n.Type == NodeType.Artifact && n.Kind == "predictions" && n.Digest is { } digest && SegmentModel(n.Label) is { } model) found.Add((model, digest));
+            }
+            return (last, found);
         }, cancellationToken).ConfigureAwait(false);
-        foreach (var n in nodes)
-        {
-            _watermark = Math.Max(_watermark, n.Id);
-            if (n.Type != NodeType.Artifact || n.Kind != "predictions" || n.Digest is not { } digest || !n.Label.StartsWith(LabelPrefix, StringComparison.Ordinal)) continue;
-            // predictions:NAME@N:FIRST_MS
-            var reference = n.Label[LabelPrefix.Length..n.Label.LastIndexOf(':')];
-            var at = reference.LastIndexOf('@');
-            if (at > 0) _segments.Add((reference[..at], digest));
-        }
+        _watermark = last;
+        _segments.AddRange(segments);
+    }
+
+    /// <summary>The model name of a segment label <c>predictions:NAME@N:FIRST_MS</c>, or null.</summary>
+    private static string? SegmentModel(string label)
+    {
+        if (!label.StartsWith(LabelPrefix, StringComparison.Ordinal)) return null;
+        var colon = label.LastIndexOf(':');
+        if (colon <= LabelPrefix.Length) return null;
+        var at = label.LastIndexOf('@', colon);
+        return at > LabelPrefix.Length ? label[LabelPrefix.Length..at] : null;
     }
 
     private async Task<Dictionary<string, (int Version, int Rows)>> SegmentAsync(Digest digest, CancellationToken cancellationToken)
