@@ -20,6 +20,7 @@ internal sealed class CaptureLog : IDisposable
 
     private readonly FileStream _file;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private int _unflushed;
 
     private CaptureLog(string path, FileStream file, CaptureLogHeader header, DateTimeOffset openedAt)
     {
@@ -60,6 +61,7 @@ internal sealed class CaptureLog : IDisposable
     {
         CaptureRecord.Write(_buffer, Header, requestId, row, timeMs, flags, inputs, outputs);
         Rows++;
+        _unflushed++;
         Requests[requestId] = Math.Max(Requests.GetValueOrDefault(requestId), row + 1);
     }
 
@@ -69,6 +71,17 @@ internal sealed class CaptureLog : IDisposable
         if (_buffer.WrittenCount == 0) return;
         _file.Write(_buffer.WrittenSpan);
         _buffer.ResetWrittenCount();
+        _unflushed = 0;
+    }
+
+    /// <summary>Drops the rows appended since the last flush (after a failed write) and says how many, so memory stays bounded.</summary>
+    public int Discard()
+    {
+        var lost = _unflushed;
+        _buffer.ResetWrittenCount();
+        Rows -= lost;
+        _unflushed = 0;
+        return lost;
     }
 
     /// <summary>Reads the whole log back through a second handle, while this one keeps the lock.</summary>

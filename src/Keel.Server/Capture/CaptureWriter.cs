@@ -214,6 +214,7 @@ internal sealed partial class CaptureWriter(
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The rows of this batch are lost (a full disk, say); the log keeps what it had.
+                capture.CountLost(log.Discard());
                 metrics.CaptureFailures.Inc();
                 LogAppendFailed(logger, log.Header.Ref, e.Message);
             }
