@@ -105,6 +105,7 @@ internal sealed class NoopSnapshot
         {
             return null;
         }
+        Diagnostics.Trace("noop: snapshot read");
         var r = new Reader(data);
         if (!r.Bytes(Magic.Length).SequenceEqual(Magic) || r.Int() != Version) return null;
         if (!r.Bytes(r.Int()).SequenceEqual(Identity())) return null;
@@ -115,6 +116,7 @@ internal sealed class NoopSnapshot
             var expected = length < 0 ? null : r.Bytes(length).ToArray();
             if (!new SourceFile(path, expected).IsCurrent(root)) return null;
         }
+        Diagnostics.Trace("noop: keel.yaml, keel.lock, params and config unchanged");
         var groups = new List<(int Count, byte[] Records)>();
         for (int i = 0, n = r.Int(); i < n; i++)
         {
@@ -123,6 +125,7 @@ internal sealed class NoopSnapshot
         }
         var rootBytes = Encoding.UTF8.GetBytes(root.TrimEnd('/') + "/");
         if (!StatsMatch(rootBytes, groups)) return null;
+        Diagnostics.Trace($"noop: {groups.Sum(g => g.Count)} paths unchanged");
         var stages = new List<string>();
         for (int i = 0, n = r.Int(); i < n; i++)
         {

@@ -97,10 +97,10 @@ internal sealed class NoopSnapshotWriter
     private PathStat? Stat(string relative, string full)
     {
         if (PathStat.Of(full) is not { } st) return null;
-        // Racy, as git calls it: changed so recently that a second change in the same clock tick
-        // could leave every stat field as it is. Such a path is not vouched for.
+        // Racy, as git calls it: written so recently that a second write in the same clock tick
+        // could leave size and mtime as they are (the stat cache refuses such files too).
         var nowNs = _ws.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
-        if (nowNs - Math.Max(st.MtimeNs, st.CtimeNs) < (long)StatCache.RacyWindow.TotalMilliseconds * 1_000_000) return null;
+        if (nowNs - st.MtimeNs < (long)StatCache.RacyWindow.TotalMilliseconds * 1_000_000) return null;
         if (_stats.TryGetValue(relative, out var seen) && seen != st) return null;
         _stats[relative] = st;
         return st;
