@@ -92,6 +92,20 @@ internal sealed class NoopSnapshot
     /// </summary>
     public static IReadOnlyList<string>? UpToDateStages(string root)
     {
+        try
+        {
+            return Check(root);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            // ArgumentOutOfRangeException: a truncated or damaged snapshot read past its end.
+            Diagnostics.Trace($"noop: unusable snapshot ({e.Message})");
+            return null;
+        }
+    }
+
+    private static List<string>? Check(string root)
+    {
         if (!PathStat.IsAvailable) return null;
         // Sandboxes left by a killed run: the full path finishes or removes them first.
         var sandboxes = StageSandbox.StagesDir(Path.Combine(root, ".keel"));
