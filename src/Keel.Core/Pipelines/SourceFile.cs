@@ -14,8 +14,10 @@ internal sealed record SourceFile(string Path, byte[]? Content)
         {
             return new SourceFile(path ?? fullPath, File.ReadAllBytes(fullPath));
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException
+                                  || (e is UnauthorizedAccessException && Directory.Exists(fullPath)))
         {
+            // A folder where the file should be is no file, as File.Exists has it.
             return new SourceFile(path ?? fullPath, null);
         }
     }
