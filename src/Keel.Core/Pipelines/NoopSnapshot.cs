@@ -21,9 +21,10 @@ internal sealed class NoopSnapshot
     public required IReadOnlyList<SourceFile> Files { get; init; }
 
     /// <summary>Workspace-relative paths and their stats, in groups checked in parallel.</summary>
-    public required IReadOnlyList<IReadOnlyList<(string Path, PathStat Stat)>> StatGroups { get; init; }
+    public required IReadOnlyList<StatRecord[]> StatGroups { get; init; }
 
-    public required IReadOnlyList<(string Stage, Digest Recipe)> Stages { get; init; }
+    /// <summary>The stages in run order, with their recipe digests.</summary>
+    public required IReadOnlyList<LockedRecipe> Stages { get; init; }
 
     public static string PathIn(string keelDir) => Path.Combine(keelDir, "cache", FileName);
 
@@ -69,14 +70,14 @@ internal sealed class NoopSnapshot
                 BinaryPrimitives.WriteUInt64LittleEndian(stat[40..], st.Mode);
                 part.Write(stat);
             }
-            WriteInt(buffer, group.Count);
+            WriteInt(buffer, group.Length);
             WriteBytes(buffer, part.ToArray());
         }
         WriteInt(buffer, Stages.Count);
-        foreach (var (stage, recipe) in Stages)
+        foreach (var stage in Stages)
         {
-            WriteString(buffer, stage);
-            WriteString(buffer, recipe.ToString());
+            WriteString(buffer, stage.Stage);
+            WriteString(buffer, stage.Recipe.ToString());
         }
         var file = PathIn(keelDir);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -131,15 +132,18 @@ internal sealed class NoopSnapshot
             if (!new SourceFile(path, expected).IsCurrent(root)) return null;
         }
         Diagnostics.Trace("noop: keel.yaml, keel.lock, params and config unchanged");
-        var groups = new List<(int Count, byte[] Records)>();
-        for (int i = 0, n = r.Int(); i < n; i++)
+        // Plain arrays and loops on this path: generic code over value types would be compiled
+        // at run time, which costs more than the work itself.
+        var groups = new byte[r.Int()][];
+        var paths = 0;
+        for (var i = 0; i < groups.Length; i++)
         {
-            var count = r.Int();
-            groups.Add((count, r.Bytes(r.Int()).ToArray()));
+            paths += r.Int();
+            groups[i] = r.Bytes(r.Int()).ToArray();
         }
         var rootBytes = Encoding.UTF8.GetBytes(root.TrimEnd('/') + "/");
         if (!StatsMatch(rootBytes, groups)) return null;
-        Diagnostics.Trace($"noop: {groups.Sum(g => g.Count)} paths unchanged");
+        Diagnostics.Trace($"noop: {paths} paths unchanged");
         var stages = new List<string>();
         for (int i = 0, n = r.Int(); i < n; i++)
         {
@@ -150,20 +154,24 @@ internal sealed class NoopSnapshot
     }
 
     /// <summary>Checks the groups on threads of their own (the writer makes one per core), the first on this one.</summary>
-    private static bool StatsMatch(byte[] rootBytes, List<(int Count, byte[] Records)> groups)
+    private static bool StatsMatch(byte[] rootBytes, byte[][] groups)
     {
-        if (groups.Count <= 1 || Environment.ProcessorCount == 1) return groups.TrueForAll(g => GroupMatches(rootBytes, g.Records));
-        var results = new bool[groups.Count];
-        var threads = new Thread[groups.Count - 1];
-        for (var i = 1; i < groups.Count; i++)
+        if (groups.Length == 0) return true;
+        var results = new bool[groups.Length];
+        var threads = new Thread[groups.Length - 1];
+        for (var i = 1; i < groups.Length; i++)
         {
             var index = i;
-            threads[i - 1] = new Thread(() => results[index] = GroupMatches(rootBytes, groups[index].Records), 256 * 1024);
+            threads[i - 1] = new Thread(() => results[index] = GroupMatches(rootBytes, groups[index]), 256 * 1024);
             threads[i - 1].Start();
         }
-        results[0] = GroupMatches(rootBytes, groups[0].Records);
+        results[0] = GroupMatches(rootBytes, groups[0]);
         foreach (var t in threads) t.Join();
-        return Array.TrueForAll(results, ok => ok);
+        foreach (var ok in results)
+        {
+            if (!ok) return false;
+        }
+        return true;
     }
 
     private static bool GroupMatches(byte[] rootBytes, byte[] records)
@@ -243,3 +251,9 @@ internal sealed class NoopSnapshot
         public string String() => Encoding.UTF8.GetString(Bytes(BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2))));
     }
 }
+
+/// <summary>A path and its stat, as the snapshot records it (a class: collections of it use precompiled shared code).</summary>
+internal sealed record StatRecord(string Path, PathStat Stat);
+
+/// <summary>A stage and the recipe digest keel.lock holds for it.</summary>
+internal sealed record LockedRecipe(string Stage, Digest Recipe);

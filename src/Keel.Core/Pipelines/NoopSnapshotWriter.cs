@@ -17,7 +17,7 @@ namespace Keel.Pipelines;
 internal sealed class NoopSnapshotWriter
 {
     private readonly Workspace _ws;
-    private readonly Dictionary<string, PathStat> _stats = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StatRecord> _stats = new(StringComparer.Ordinal);
 
     private NoopSnapshotWriter(Workspace ws) => _ws = ws;
 
@@ -37,7 +37,7 @@ internal sealed class NoopSnapshotWriter
 
     private string? Write(PipelineGraph graph, IReadOnlyDictionary<string, LockedStage> lockEntries, ParamsReader prms, IReadOnlyList<SourceFile> sources)
     {
-        var stages = new List<(string, Digest)>();
+        var stages = new List<LockedRecipe>();
         foreach (var stage in graph.Order)
         {
             if (stage.Deps.Any(d => d.DatasetRef is not null)) return $"stage '{stage.Name}' reads a dataset version, which only the metadata store can resolve";
@@ -56,16 +56,15 @@ internal sealed class NoopSnapshotWriter
             {
                 if (Capture(o.Path)?.Digest != o.Digest) return $"output '{o.Path}' differs from keel.lock or is not settled in the stat cache";
             }
-            stages.Add((stage.Name, recipe));
+            stages.Add(new LockedRecipe(stage.Name, recipe));
         }
         var config = SourceFile.Read(Path.Combine(_ws.KeelDir, "config.yaml"), $"{Workspace.DirName}/config.yaml");
-        var groups = _stats.Select(kv => (kv.Key, kv.Value)).Chunk(Math.Max(1, (_stats.Count + Environment.ProcessorCount - 1) / Environment.ProcessorCount));
-        new NoopSnapshot
-        {
-            Files = [.. sources, config],
-            StatGroups = [.. groups.Select(g => (IReadOnlyList<(string, PathStat)>)g)],
-            Stages = stages,
-        }.Save(_ws.KeelDir);
+        // One group per core: the check stats each group on a thread of its own.
+        var records = _stats.Values.ToArray();
+        var size = Math.Max(1, (records.Length + Environment.ProcessorCount - 1) / Environment.ProcessorCount);
+        var groups = new List<StatRecord[]>();
+        for (var i = 0; i < records.Length; i += size) groups.Add(records[i..Math.Min(records.Length, i + size)]);
+        new NoopSnapshot { Files = [.. sources, config], StatGroups = groups, Stages = stages }.Save(_ws.KeelDir);
         return null;
     }
 
@@ -101,8 +100,8 @@ internal sealed class NoopSnapshotWriter
         // could leave size and mtime as they are (the stat cache refuses such files too).
         var nowNs = _ws.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
         if (nowNs - st.MtimeNs < (long)StatCache.RacyWindow.TotalMilliseconds * 1_000_000) return null;
-        if (_stats.TryGetValue(relative, out var seen) && seen != st) return null;
-        _stats[relative] = st;
+        if (_stats.TryGetValue(relative, out var seen) && seen.Stat != st) return null;
+        _stats[relative] = new StatRecord(relative, st);
         return st;
     }
 

@@ -16,8 +16,8 @@ public sealed class NoopSnapshotTests : IDisposable
         new NoopSnapshot
         {
             Files = [new SourceFile("keel.yaml", "stages: {}\n"u8.ToArray())],
-            StatGroups = [paths.Select(p => (p, PathStat.Of(_dir.File(p))!.Value)).ToList()],
-            Stages = [("a", ContentHasher.Hash("recipe"u8))],
+            StatGroups = [paths.Select(p => new StatRecord(p, PathStat.Of(_dir.File(p))!.Value)).ToArray()],
+            Stages = [new LockedRecipe("a", ContentHasher.Hash("recipe"u8))],
         }.Save(KeelDir);
     }
 
