@@ -1,4 +1,6 @@
 using Keel.Cli;
+using Keel.Cli.Commands;
 
+if (NoopRunShortcut.TryRun(args) is { } noop) return noop;
 TeamBackends.Register();
 return await KeelCli.RunAsync(args).ConfigureAwait(false);

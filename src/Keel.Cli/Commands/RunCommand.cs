@@ -41,7 +41,7 @@ internal static class RunCommand
                         StageState.Failed or StageState.Killed => $"{r.Message}{(r.LogPath is null ? "" : $"; log: {Path.GetRelativePath(CliContext.Cwd, r.LogPath)}")}",
                         _ => r.Message ?? "",
                     };
-                    Console.WriteLine($"{r.Stage,-24} {Label(r.State),-9} {r.Duration.TotalSeconds,7:0.00}s  {detail}");
+                    Console.WriteLine(RunSummary.Line(r.Stage, r.State, r.Duration, detail));
                     foreach (var w in r.Warnings) Console.WriteLine($"  warning: {w}");
                 }
             }
@@ -62,13 +62,6 @@ internal static class RunCommand
         });
         root.Subcommands.Add(dag);
     }
-
-    private static string Label(StageState state) => state switch
-    {
-        StageState.NotRun => "not run",
-        StageState.WouldRun => "would run",
-        _ => state.ToString().ToLowerInvariant(),
-    };
 
     /// <summary>Writes progress lines straight away (Progress&lt;T&gt; would post them to the thread pool, out of order).</summary>
     private sealed class SyncProgress(TextWriter? writer) : IProgress<string>

@@ -28,14 +28,17 @@ public static class LockFile
 {
     public const string FileName = "keel.lock";
 
-    public static Dictionary<string, LockedStage> Read(string path)
+    public static Dictionary<string, LockedStage> Read(string path) => Parse(SourceFile.Read(path).Content);
+
+    /// <summary>Parses keel.lock's bytes; null (no file) is an empty lock.</summary>
+    public static Dictionary<string, LockedStage> Parse(byte[]? content)
     {
         var result = new Dictionary<string, LockedStage>(StringComparer.Ordinal);
-        if (!File.Exists(path)) return result;
+        if (content is null) return result;
         var yaml = new YamlStream();
         try
         {
-            yaml.Load(new StringReader(File.ReadAllText(path)));
+            yaml.Load(new StringReader(SourceFile.Text(content)));
         }
         catch (YamlException e)
         {
@@ -68,7 +71,17 @@ public static class LockFile
         return result;
     }
 
-    public static void Write(string path, IEnumerable<LockedStage> stages)
+    /// <summary>Writes the lock file and returns the bytes written.</summary>
+    public static byte[] Write(string path, IEnumerable<LockedStage> stages)
+    {
+        var bytes = Render(stages);
+        var temp = path + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+        return bytes;
+    }
+
+    public static byte[] Render(IEnumerable<LockedStage> stages)
     {
         var sb = new StringBuilder();
         sb.Append("# keel.lock: the last state of each stage, written by 'keel run'. Commit it with the code.\n");
@@ -87,9 +100,7 @@ public static class LockFile
             }
             AppendPaths(sb, "outs", s.Outs);
         }
-        var temp = path + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllText(temp, sb.ToString());
-        File.Move(temp, path, overwrite: true);
+        return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
     private static void AppendPaths(StringBuilder sb, string key, IReadOnlyList<LockedPath> paths)

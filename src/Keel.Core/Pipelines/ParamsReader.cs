@@ -5,9 +5,20 @@ using YamlDotNet.RepresentationModel;
 namespace Keel.Pipelines;
 
 /// <summary>Reads dotted keys (<c>train.lr</c>) from YAML params files, as canonical text values.</summary>
-internal sealed class ParamsReader(string workspaceRoot, Dictionary<string, Dictionary<string, string>>? preloaded = null)
+/// <param name="preloaded">Values already parsed (the pipeline cache), with the bytes they were parsed from.</param>
+internal sealed class ParamsReader(string workspaceRoot, Dictionary<string, Dictionary<string, string>>? preloaded = null, IEnumerable<SourceFile>? preloadedSources = null)
 {
     private readonly Dictionary<string, Dictionary<string, string>> _files = preloaded ?? new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SourceFile> _sources = (preloadedSources ?? []).Where(f => preloaded?.ContainsKey(f.Path) == true).ToDictionary(f => f.Path, StringComparer.Ordinal);
+
+    /// <summary>The bytes each loaded params file was parsed from.</summary>
+    public IReadOnlyList<SourceFile> Sources
+    {
+        get
+        {
+            lock (_files) return _sources.Values.ToList();
+        }
+    }
 
     /// <summary>Every params file read so far, by path.</summary>
     public Dictionary<string, Dictionary<string, string>> Loaded
@@ -31,13 +42,13 @@ internal sealed class ParamsReader(string workspaceRoot, Dictionary<string, Dict
         lock (_files)
         {
             if (_files.TryGetValue(p.File, out var cached)) return cached;
-            var path = Path.Combine(workspaceRoot, p.File);
-            if (!File.Exists(path))
+            var source = SourceFile.Read(Path.Combine(workspaceRoot, p.File), p.File);
+            if (source.Content is null)
                 throw new PipelineException(p.At, $"params file '{p.File}' does not exist", "create it, or name the right file as {file.yaml: [keys]}");
             var yaml = new YamlStream();
             try
             {
-                yaml.Load(new StringReader(File.ReadAllText(path)));
+                yaml.Load(new StringReader(SourceFile.Text(source.Content)));
             }
             catch (YamlException e)
             {
@@ -46,6 +57,7 @@ internal sealed class ParamsReader(string workspaceRoot, Dictionary<string, Dict
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             if (yaml.Documents.Count > 0) Flatten(yaml.Documents[0].RootNode, "", values);
             _files[p.File] = values;
+            _sources[p.File] = source;
             return values;
         }
     }

@@ -9,7 +9,7 @@ namespace Keel.Pipelines;
 /// </summary>
 internal static class PipelineCacheCodec
 {
-    private const string Magic = "keel-pipeline-cache-1";
+    private const string Magic = "keel-pipeline-cache-2";
 
     public static byte[] Encode(PipelineCacheFile c)
     {
@@ -21,9 +21,8 @@ internal static class PipelineCacheCodec
             foreach (var f in c.Files)
             {
                 w.Write(f.Path);
-                w.Write(f.Size);
-                w.Write(f.MtimeNs);
-                w.Write(f.Inode);
+                w.Write(f.Content?.Length ?? -1);
+                if (f.Content is not null) w.Write(f.Content);
             }
             w.Write(c.Pipeline.File);
             w.Write(c.Pipeline.Stages.Count);
@@ -49,7 +48,12 @@ internal static class PipelineCacheCodec
     {
         using var r = new BinaryReader(new MemoryStream(bytes));
         if (r.ReadString() != Magic) throw new InvalidDataException("not a pipeline cache");
-        var files = Repeat(r, () => new FileFingerprint(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadUInt64()));
+        var files = Repeat(r, () =>
+        {
+            var path = r.ReadString();
+            var length = r.ReadInt32();
+            return new SourceFile(path, length < 0 ? null : r.ReadBytes(length));
+        });
         var pipeline = new PipelineDefinition(r.ReadString(), Repeat(r, () => ReadStage(r)));
         var lockEntries = Repeat(r, () => ReadLocked(r)).ToDictionary(l => l.Name, StringComparer.Ordinal);
         var prms = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);

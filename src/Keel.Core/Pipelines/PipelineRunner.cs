@@ -27,6 +27,7 @@ public sealed class PipelineRunner
     // with --jobs N, stages take turns to read or write it.
     private readonly SemaphoreSlim _metadataGate = new(1, 1);
     private Dictionary<string, LockedStage> _lock = [];
+    private SourceFile _lockSource = new(LockFile.FileName, null);
     private ParamsReader? _params;
     private StageRecorder? _recorderField;
 
@@ -57,9 +58,15 @@ public sealed class PipelineRunner
         var recovered = StageSandbox.Recover(_ws.Root, _ws.KeelDir);
         if (recovered > 0) _log?.Report($"finished moving the outputs of {recovered} stage(s) interrupted by a kill");
         Diagnostics.Trace("run: recovered");
+        // The no-op snapshot says "all up to date" only for the state the last run left; this
+        // run may change that state, so the snapshot goes until this run writes a new one.
+        if (!options.DryRun) NoopSnapshot.Delete(_ws.KeelDir);
         var cached = PipelineCache.TryLoad(_ws.Root, _ws.KeelDir);
         Diagnostics.Trace("run: cache loaded");
-        var graph = cached is null ? LoadGraph() : PipelineGraph.Build(cached.Pipeline, Exists);
+        var pipelineSource = cached?.Files.First(f => f.Path == PipelineFile) ?? SourceFile.Read(Path.Combine(_ws.Root, PipelineFile), PipelineFile);
+        var graph = cached is not null ? PipelineGraph.Build(cached.Pipeline, Exists)
+            : pipelineSource.Content is null ? LoadGraph()
+            : PipelineGraph.Build(PipelineParser.Parse(SourceFile.Text(pipelineSource.Content), PipelineFile), Exists);
         Diagnostics.Trace(cached is null ? "run: keel.yaml parsed" : "run: keel.yaml from cache");
         foreach (var t in options.Targets)
         {
@@ -67,8 +74,9 @@ public sealed class PipelineRunner
                 throw new KeelException($"no stage named '{t}' in {PipelineFile}; stages: {string.Join(", ", graph.Order.Select(s => s.Name))}");
         }
         var plan = options.Targets.Count == 0 ? graph.Order : graph.Closure(options.Targets);
-        _lock = cached?.Lock ?? LockFile.Read(LockPath);
-        _params = new ParamsReader(_ws.Root, cached?.Params);
+        _lockSource = cached?.Files.First(f => f.Path == LockFile.FileName) ?? SourceFile.Read(LockPath, LockFile.FileName);
+        _lock = cached?.Lock ?? LockFile.Parse(_lockSource.Content);
+        _params = new ParamsReader(_ws.Root, cached?.Params, cached?.Files);
         Diagnostics.Trace("run: keel.lock read");
 
         var reports = new ConcurrentDictionary<string, StageReport>();
@@ -103,13 +111,23 @@ public sealed class PipelineRunner
             reports[name] = await done.ConfigureAwait(false);
         }
         Diagnostics.Trace("run: stages done");
+        var result = plan.Select(s => reports[s.Name]).ToList();
         if (!options.DryRun)
         {
-            lock (_lockGate) PipelineCache.Save(_ws.Root, _ws.KeelDir, graph.Pipeline, _lock, _params.Loaded);
+            lock (_lockGate)
+            {
+                IReadOnlyList<SourceFile> sources = [pipelineSource, _lockSource, .. _params.Sources];
+                PipelineCache.Save(_ws.KeelDir, sources, graph.Pipeline, _lock, _params.Loaded);
+                if (plan.Count == graph.Order.Count && result.All(r => r.State is StageState.Skipped or StageState.Ran or StageState.Restored))
+                {
+                    var written = NoopSnapshotWriter.TryWrite(_ws, graph, _lock, _params, sources);
+                    Diagnostics.Trace(written is null ? "run: no-op snapshot written" : $"run: no-op snapshot not written: {written}");
+                }
+            }
         }
         _ws.StatCache.Save();
         Diagnostics.Trace("run: stat cache saved");
-        return plan.Select(s => reports[s.Name]).ToList();
+        return result;
     }
 
     private async Task<StageReport> ProcessStageAsync(StageDefinition stage, RunOptions options, bool upstreamWouldRun, CancellationToken ct)
@@ -355,7 +373,7 @@ public sealed class PipelineRunner
         lock (_lockGate)
         {
             _lock[stage.Name] = entry;
-            LockFile.Write(LockPath, _lock.Values);
+            _lockSource = new SourceFile(LockFile.FileName, LockFile.Write(LockPath, _lock.Values));
         }
     }
 

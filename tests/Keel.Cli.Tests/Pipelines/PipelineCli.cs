@@ -34,6 +34,9 @@ internal sealed class PipelineCli : IDisposable
     /// <summary>A folder outside the workspace, for side effects a test can observe.</summary>
     public string Outside { get; }
 
+    /// <summary>Extra environment variables for every keel process this starts.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public static string Repo { get; } = FindRepo();
 
     public static string Binary => BuiltBinary.Value;
@@ -51,9 +54,12 @@ internal sealed class PipelineCli : IDisposable
 
     public byte[] Bytes(string relative) => File.ReadAllBytes(PathOf(relative));
 
-    public CliResult Run(params string[] args)
+    public CliResult Run(params string[] args) => RunIn("", args);
+
+    /// <summary>Runs keel from a folder inside the workspace.</summary>
+    public CliResult RunIn(string relativeDir, params string[] args)
     {
-        using var p = Start(args);
+        using var p = StartIn(Path.Combine(Root, relativeDir), args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(Timeout))
@@ -65,11 +71,13 @@ internal sealed class PipelineCli : IDisposable
     }
 
     /// <summary>Starts keel in the workspace with redirected output; the caller reads and waits.</summary>
-    public Process Start(params string[] args)
+    public Process Start(params string[] args) => StartIn(Root, args);
+
+    private Process StartIn(string cwd, string[] args)
     {
         var psi = new ProcessStartInfo(Binary)
         {
-            WorkingDirectory = Root,
+            WorkingDirectory = cwd,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -78,6 +86,7 @@ internal sealed class PipelineCli : IDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         p.StandardInput.Close();
         return p;
