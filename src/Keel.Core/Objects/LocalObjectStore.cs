@@ -88,6 +88,10 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
         return Path.Combine(_tmp, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
+    /// <summary>A new empty folder under <c>tmp/</c> for files that may become objects by <see cref="Publish"/> (a rename, same file system).</summary>
+    public string NewStagingFolder(string purpose) =>
+        Directory.CreateDirectory(Path.Combine(_tmp, $"{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+
     public Stream OpenRead(Digest digest)
     {
         try
@@ -178,9 +182,9 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
         return Path.Combine(_root, "named", name.Replace('/', Path.DirectorySeparatorChar));
     }
 
-    /// <summary>Temp files left by killed processes, with their age.</summary>
+    /// <summary>Temp files left by killed processes (staging folders included), with their age.</summary>
     public IEnumerable<FileInfo> TempFiles() =>
-        Directory.Exists(_tmp) ? new DirectoryInfo(_tmp).EnumerateFiles() : [];
+        Directory.Exists(_tmp) ? new DirectoryInfo(_tmp).EnumerateFiles("*", SearchOption.AllDirectories) : [];
 
     private static void TryDelete(string path)
     {

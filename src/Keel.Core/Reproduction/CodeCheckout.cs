@@ -20,7 +20,8 @@ internal static class CodeCheckout
     {
         var notes = new List<string>();
         Directory.CreateDirectory(target);
-        ProcessRunner.Git(target, "init", "-q");
+        // Each git call is a process start: the empty repository is made while the code is extracted.
+        var init = Task.Run(() => ProcessRunner.Git(target, "init", "-q"));
         if (commit is null)
         {
             notes.Add("no git commit was recorded: the code comes only from the recorded inputs and diff");
@@ -46,9 +47,11 @@ internal static class CodeCheckout
         }
         else
         {
+            init.Wait();
             throw new KeelException($"the recorded commit {commit} is missing from the git repository at {workspace.Root} and no imported bundle carries it; "
                 + "fetch it (git fetch --all) or import a Keel bundle that has it", ExitCodes.CheckFailed);
         }
+        init.GetAwaiter().GetResult();
         if (diff is { } d)
         {
             if (!workspace.Objects.Contains(d)) throw new KeelException($"the recorded uncommitted diff {d} is missing from the object store", ExitCodes.CheckFailed);
@@ -61,8 +64,9 @@ internal static class CodeCheckout
         return notes;
     }
 
+    /// <summary>True when <paramref name="repo"/> is in a git repository holding the commit (cat-file fails outside one).</summary>
     public static bool HasCommit(string repo, string commit) =>
-        ProcessRunner.GitOk(repo, "rev-parse", "--is-inside-work-tree") && ProcessRunner.GitOk(repo, "cat-file", "-e", commit + "^{commit}");
+        ProcessRunner.GitOk(repo, "cat-file", "-e", commit + "^{commit}");
 
     /// <summary>Writes a git bundle holding <paramref name="commit"/> (through a throwaway shared clone, since git bundles need a ref).</summary>
     public static bool TryWriteBundle(string repo, string commit, string file)

@@ -15,13 +15,14 @@ namespace Keel.Reproduction;
 /// </summary>
 internal sealed class ReproductionRecorder(Workspace workspace)
 {
-    public async Task<string> RecordAsync(ReproductionPlan plan, ReproductionReport report, IReadOnlyDictionary<long, Digest> reproduced, CancellationToken cancellationToken)
+    public async Task<string> RecordAsync(ReproductionPlan plan, ReproductionReport report, IReadOnlyDictionary<long, Digest> reproduced,
+        SortedDictionary<string, object?> environment, CancellationToken cancellationToken)
     {
         var producer = plan.Producer!;
         var id = RunId.New(workspace.Time);
         var pid = Environment.ProcessId;
         var git = new GitState(producer.GitCommit, null, null, producer.GitDiff is not null, producer.GitDiff, 0, []);
-        var env = EnvironmentCapture.Store(workspace.Objects, null);
+        var env = EnvironmentCapture.StoreDescription(workspace.Objects, environment);
         await workspace.Metadata.Runs.CreateAsync(new NewRun(id, $"reproduce {plan.Subject.Label}", null, "reproduce", workspace.Time.GetUtcNow(),
             Agent.User, Agent.Host, pid, ProcessIdentity.StartTime(pid), $"keel reproduce {plan.Subject.Label}", 0, git, env), cancellationToken).ConfigureAwait(false);
 

@@ -32,20 +32,47 @@ internal static class TreeFiles
         return (ContentHasher.Hash(bytes), bytes, manifest.TotalBytes);
     }
 
-    /// <summary>Stores a path's bytes (every file of a folder and its manifest); returns its digest.</summary>
-    public static Digest? Store(IObjectStore store, string fullPath)
+    /// <summary>
+    /// Stores what <see cref="Hash"/> found at a path, hashing every file again as it is copied
+    /// (into a local store: in one pass), so bytes changed since they were hashed are never stored
+    /// under the old digest. False, and nothing stored for that path, when a file changed.
+    /// </summary>
+    public static bool StoreHashed(IObjectStore store, string fullPath, (Digest Digest, byte[]? Manifest, long Bytes) hashed)
     {
-        var h = Hash(fullPath);
-        if (h is null) return null;
-        if (h.Value.Manifest is null)
+        if (hashed.Manifest is null) return StoreFile(store, hashed.Digest, fullPath);
+        foreach (var e in Manifest.Parse(hashed.Manifest).Entries)
+            if (!StoreFile(store, e.Digest, Path.Combine(fullPath, e.Path.Replace('/', Path.DirectorySeparatorChar)))) return false;
+        store.Put(hashed.Digest, hashed.Manifest);
+        return true;
+    }
+
+    private static bool StoreFile(IObjectStore store, Digest digest, string path)
+    {
+        if (store.Contains(digest)) return true;
+        if (store is not LocalObjectStore local)
         {
-            store.PutFile(h.Value.Digest, fullPath);
-            return h.Value.Digest;
+            if (ContentHasher.HashFile(path) != digest) return false;
+            store.PutFile(digest, path);
+            return true;
         }
-        foreach (var e in Manifest.Parse(h.Value.Manifest).Entries)
-            store.PutFile(e.Digest, Path.Combine(fullPath, e.Path.Replace('/', Path.DirectorySeparatorChar)));
-        store.Put(h.Value.Digest, h.Value.Manifest);
-        return h.Value.Digest;
+        var temp = local.NewTempPath();
+        try
+        {
+            using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var (_, copied) = new HashingCopy().Copy(source, source.Length, temp);
+            if (copied != digest)
+            {
+                File.Delete(temp);
+                return false;
+            }
+            local.Publish(temp, local.PathOf(digest));
+            return true;
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <summary>True when the object is a manifest.</summary>

@@ -21,6 +21,7 @@ internal static class BundleCommand
         {
             using var s = await LineageSession.OpenAsync(ct).ConfigureAwait(false);
             var target = await s.Resolver.ResolveAsync(parse.GetValue(reference)!, null, ct).ConfigureAwait(false);
+            Diagnostics.Trace("export: resolved");
             var file = Path.GetFullPath(parse.GetValue(output)!, CliContext.Cwd);
             var r = await new BundleExporter(s.Workspace, s.Index, KeyStore.Default()).ExportAsync(target, file, !parse.GetValue(noData), ct).ConfigureAwait(false);
             if (parse.GetValue(json)) CliContext.WriteJson(r);

@@ -20,6 +20,7 @@ internal static class ReproduceCommand
         {
             using var s = await LineageSession.OpenAsync(ct).ConfigureAwait(false);
             var target = await s.Resolver.ResolveAsync(parse.GetValue(reference)!, null, ct).ConfigureAwait(false);
+            Diagnostics.Trace("reproduce: resolved");
             var dir = parse.GetValue(into) is { } d ? Path.GetFullPath(d, CliContext.Cwd) : null;
             var quiet = parse.GetValue(json);
             var progress = quiet ? null : new Progress(m => Console.WriteLine($"  {m}"));

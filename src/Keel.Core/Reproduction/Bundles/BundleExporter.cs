@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.Text;
 using System.Text.Json;
 using Keel.Lineage;
@@ -15,7 +14,8 @@ public sealed record BundleExportSummary(string File, int Entries, int Objects, 
 /// Writes one portable tar: manifest.json (+ manifest.dsse.json and the signer's public key),
 /// metadata/lineage.json (the upstream subgraph), objects/&lt;hex&gt; (every object it names, or only
 /// code and environment objects with --no-data), code/&lt;commit&gt;.bundle (git bundles) and
-/// attestations/*.dsse.json. Written to a temp file and renamed.
+/// attestations/*.dsse.json. Written to a temp file and renamed; each object is streamed once from
+/// the store into the file (in the kernel for a local store), uncompressed and never re-hashed.
 /// </summary>
 public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyStore keys)
 {
@@ -25,6 +25,7 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
         var notes = new List<string>();
         var graph = await LineageClosure.UpstreamAsync(workspace.Metadata, index, subject.Index, long.MaxValue, cancellationToken).ConfigureAwait(false);
         var roots = LineageRoots.Compute(graph);
+        Diagnostics.Trace($"export: closure of {graph.Nodes.Count} nodes, lineage roots computed");
         var objects = new SortedSet<Digest>();
         foreach (var n in graph.Nodes)
         {
@@ -42,32 +43,21 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
         }
         foreach (var d in objects)
             if (!workspace.Objects.Contains(d)) throw new ObjectMissingException(d);
+        Diagnostics.Trace($"export: {objects.Count} objects listed");
 
+        var commits = graph.Nodes.Where(n => n.Type == NodeType.Run).Select(n => RunAttributes.Parse(n.Attributes).GitCommit).OfType<string>().Distinct().ToList();
         var scratch = Directory.CreateTempSubdirectory("keel-bundle-").FullName;
         try
         {
-            var entries = new List<(string Path, Func<Stream> Open, long Size, string Blake3)>();
-            var lineageBytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new BundleLineage(graph.Nodes, graph.Edges), ReportJson.Options));
-            entries.Add(("metadata/lineage.json", () => new MemoryStream(lineageBytes), lineageBytes.Length, ContentHasher.Hash(lineageBytes).Hex));
+            // git bundles take a few git processes each: make them while the entry list is built.
+            var code = commits.Select(c => Task.Run(() => CodeBundle(c, scratch), cancellationToken)).ToList();
+            var entries = new List<Entry>();
+            var lineageBytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new BundleLineage(graph.Nodes, graph.Edges), BundleJson.Options));
+            entries.Add(Entry.Bytes("metadata/lineage.json", lineageBytes));
+            Diagnostics.Trace("export: lineage serialised");
+            // An object's name is its digest: it is streamed as it is, never re-hashed on export.
             foreach (var d in objects)
-                entries.Add(($"objects/{d.Hex}", () => workspace.Objects.OpenRead(d), workspace.Objects.SizeOf(d) ?? 0, d.Hex));
-            var commits = graph.Nodes.Where(n => n.Type == NodeType.Run).Select(n => RunAttributes.Parse(n.Attributes).GitCommit).OfType<string>().Distinct().ToList();
-            foreach (var c in commits)
-            {
-                var path = Path.Combine(scratch, c + ".bundle");
-                if (!CodeCheckout.TryWriteBundle(workspace.Root, c, path))
-                {
-                    var imported = CodeCheckout.BundlePath(workspace, c);
-                    if (File.Exists(imported)) File.Copy(imported, path);
-                    else
-                    {
-                        notes.Add($"commit {c} is not in the git repository; the bundle carries no code for it");
-                        continue;
-                    }
-                }
-                var p = path;
-                entries.Add(($"code/{c}.bundle", () => File.OpenRead(p), new FileInfo(p).Length, ContentHasher.HashFile(p).Hex));
-            }
+                entries.Add(new Entry($"objects/{d.Hex}", workspace.Objects.SizeOf(d) ?? throw new ObjectMissingException(d), d.Hex, null, d));
             var attestations = 0;
             if (subject.Node.Digest is { } sd && Directory.Exists(Path.Combine(workspace.KeelDir, Verifier.AttestationsFolder, sd.Hex)))
             {
@@ -82,20 +72,24 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
                         notes.Add($"attestation {Path.GetFileName(a)} left out: signed by {string.Join(", ", signers)}, a key you do not trust ('keel keys trust FILE' to include it)");
                         continue;
                     }
-                    entries.Add(($"attestations/{sd.Hex[..16]}-{Path.GetFileName(a)}", () => new MemoryStream(bytes), bytes.Length, ContentHasher.Hash(bytes).Hex));
+                    entries.Add(Entry.Bytes($"attestations/{sd.Hex[..16]}-{Path.GetFileName(a)}", bytes));
                     attestations++;
                 }
             }
             var signing = keys.SigningKey();
-            var keyFiles = new List<(string Path, byte[] Bytes)>();
-            foreach (var keyFile in KeyFilesFor(entries.Where(e => e.Path.StartsWith("attestations/", StringComparison.Ordinal)).Select(e => { using var s = e.Open(); return new StreamReader(s).ReadToEnd(); }), signing?.KeyId))
-                keyFiles.Add(keyFile);
-            foreach (var (p, b) in keyFiles) entries.Add((p, () => new MemoryStream(b), b.Length, ContentHasher.Hash(b).Hex));
+            var attestationTexts = entries.Where(e => e.Path.StartsWith("attestations/", StringComparison.Ordinal)).Select(e => Encoding.UTF8.GetString(e.Data!)).ToList();
+            foreach (var (p, b) in KeyFilesFor(attestationTexts, signing?.KeyId)) entries.Add(Entry.Bytes(p, b));
+            foreach (var (commit, task) in commits.Zip(code))
+            {
+                var gitBundle = await task.ConfigureAwait(false);
+                if (gitBundle is null) notes.Add($"commit {commit} is not in the git repository; the bundle carries no code for it");
+                else entries.Add(new Entry($"code/{commit}.bundle", new FileInfo(gitBundle).Length, ContentHasher.HashFile(gitBundle).Hex, null, null, gitBundle));
+            }
 
             var manifest = new BundleManifest(BundleManifest.CurrentFormat, subject.Node.Label, subject.Node.Digest?.ToString(), withData, workspace.Time.GetUtcNow(), commits,
                 entries.Select(e => new BundleEntry(e.Path, e.Size, e.Blake3)).ToList(),
                 roots.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value.ToString()));
-            var manifestBytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest, ReportJson.Options));
+            var manifestBytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest, BundleJson.Options));
             string? signedBy = null;
             byte[]? envelope = null;
             if (signing is { } s)
@@ -106,30 +100,78 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
             }
             else notes.Add("no signing key: the bundle is not signed ('keel keys generate' to sign); its entries are still checked by digest on import");
 
+            Diagnostics.Trace($"export: {entries.Count} entries listed, manifest signed");
             var full = Path.GetFullPath(file);
             var temp = full + $".tmp-{Environment.ProcessId}";
             long bytesWritten;
-            await using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            try
             {
-                await using (var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
+                using (var output = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.None, entries.Sum(e => e.Size)))
                 {
-                    await Add(tar, "manifest.json", new MemoryStream(manifestBytes), cancellationToken).ConfigureAwait(false);
-                    if (envelope is not null) await Add(tar, "manifest.dsse.json", new MemoryStream(envelope), cancellationToken).ConfigureAwait(false);
+                    var tar = new TarArchiveWriter(output, workspace.Time.GetUtcNow());
+                    tar.Add("manifest.json", manifestBytes);
+                    if (envelope is not null) tar.Add("manifest.dsse.json", envelope);
                     foreach (var e in entries)
                     {
-                        await using var stream = e.Open();
-                        await Add(tar, e.Path, stream, cancellationToken).ConfigureAwait(false);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        Write(tar, e);
                     }
+                    tar.Finish();
+                    bytesWritten = tar.Position;
+                    RandomAccess.SetLength(output, bytesWritten);
                 }
-                bytesWritten = output.Length;
+                File.Move(temp, full, overwrite: true);
             }
-            File.Move(temp, full, overwrite: true);
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
+            Diagnostics.Trace($"export: {bytesWritten} bytes written");
             return new BundleExportSummary(full, entries.Count + 1, objects.Count, bytesWritten, commits.Count, attestations, signedBy, notes);
         }
         finally
         {
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    /// <summary>One entry besides the manifest: bytes in memory, a stored object, or a file.</summary>
+    private sealed record Entry(string Path, long Size, string Blake3, byte[]? Data, Digest? Object = null, string? File = null)
+    {
+        public static Entry Bytes(string path, byte[] data) => new(path, data.Length, ContentHasher.Hash(data).Hex, data);
+    }
+
+    private void Write(TarArchiveWriter tar, Entry e)
+    {
+        if (e.Data is not null)
+        {
+            tar.Add(e.Path, e.Data);
+        }
+        else if (e.Object is { } d && workspace.Objects is LocalObjectStore local)
+        {
+            using var source = File.OpenHandle(local.PathOf(d), FileMode.Open, FileAccess.Read, FileShare.Read);
+            tar.Add(e.Path, source, e.Size);
+        }
+        else if (e.Object is { } o)
+        {
+            using var source = workspace.Objects.OpenRead(o);
+            tar.Add(e.Path, source, e.Size);
+        }
+        else
+        {
+            using var source = File.OpenHandle(e.File!, FileMode.Open, FileAccess.Read, FileShare.Read);
+            tar.Add(e.Path, source, e.Size);
+        }
+    }
+
+    /// <summary>A git bundle of <paramref name="commit"/> in <paramref name="scratch"/>: from the repository, else the copy an import brought; null when neither has it.</summary>
+    private string? CodeBundle(string commit, string scratch)
+    {
+        var path = Path.Combine(scratch, commit + ".bundle");
+        if (CodeCheckout.TryWriteBundle(workspace.Root, commit, path)) return path;
+        var imported = CodeCheckout.BundlePath(workspace, commit);
+        return File.Exists(imported) ? imported : null;
     }
 
     private IEnumerable<(string, byte[])> KeyFilesFor(IEnumerable<string> attestations, string? signer)
@@ -144,12 +186,6 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
             if (key is null) continue;
             yield return ($"keys/{id[7..]}.pub", Encoding.UTF8.GetBytes(key.ExportSubjectPublicKeyInfoPem()));
         }
-    }
-
-    private static async Task Add(TarWriter tar, string name, Stream data, CancellationToken ct)
-    {
-        var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = data, Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead };
-        await tar.WriteEntryAsync(entry, ct).ConfigureAwait(false);
     }
 
     private void Expand(Digest d, SortedSet<Digest> into)

@@ -15,24 +15,29 @@ public sealed record BundleImportSummary(string Subject, string? SubjectDigest, 
 /// writing anything: the manifest's signature against the public key the bundle names, every
 /// entry's size and BLAKE3 digest against the manifest, every object against its name, every
 /// attestation's signature, and the lineage roots recomputed from the carried graph. Only then
-/// are objects stored, the lineage appended (one transaction), code bundles and attestations kept.
+/// are objects moved from the staging folder into the store, the lineage appended (one
+/// transaction), code bundles and attestations kept.
 /// </summary>
 public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLimits? limits = null)
 {
     public async Task<BundleImportSummary> ImportAsync(string file, CancellationToken cancellationToken)
     {
         if (!File.Exists(file)) throw new KeelException($"{file} does not exist");
-        var staging = Directory.CreateTempSubdirectory("keel-import-").FullName;
+        // Staged inside the workspace, on the object store's file system when it is a local
+        // folder, so accepting an object is a rename, not a second copy.
+        var local = workspace.Objects as LocalObjectStore;
+        var staging = local?.NewStagingFolder("import") ?? Directory.CreateDirectory(Path.Combine(workspace.KeelDir, "tmp", $"import-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         try
         {
             var staged = BundleReader.Stage(file, staging, limits ?? BundleLimits.Default);
+            Diagnostics.Trace($"import: {staged.Count} entries staged and hashed");
             var notes = new List<string>();
             if (!staged.TryGetValue("manifest.json", out var m)) throw BundleReader.Refuse("it has no manifest.json");
             var manifestBytes = await File.ReadAllBytesAsync(m.File, cancellationToken).ConfigureAwait(false);
             BundleManifest manifest;
             try
             {
-                manifest = JsonSerializer.Deserialize<BundleManifest>(manifestBytes, ReportJson.Options) ?? throw BundleReader.Refuse("manifest.json is empty");
+                manifest = JsonSerializer.Deserialize<BundleManifest>(manifestBytes, BundleJson.Options) ?? throw BundleReader.Refuse("manifest.json is empty");
             }
             catch (JsonException e)
             {
@@ -57,7 +62,7 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
                 if (!staged.ContainsKey(e.Path)) throw BundleReader.Refuse($"entry '{e.Path}' is listed in the manifest but missing (the file is truncated)");
 
             if (!staged.TryGetValue("metadata/lineage.json", out var l)) throw BundleReader.Refuse("it has no metadata/lineage.json");
-            var lineage = JsonSerializer.Deserialize<BundleLineage>(await File.ReadAllBytesAsync(l.File, cancellationToken).ConfigureAwait(false), ReportJson.Options)
+            var lineage = JsonSerializer.Deserialize<BundleLineage>(await File.ReadAllBytesAsync(l.File, cancellationToken).ConfigureAwait(false), BundleJson.Options)
                 ?? throw BundleReader.Refuse("metadata/lineage.json is empty");
             var graph = new LineageGraph(lineage.Nodes.OrderBy(n => n.Id).ToList(), lineage.Edges);
             foreach (var (id, root) in LineageRoots.Compute(graph))
@@ -70,10 +75,12 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
             foreach (var (name, (path, _, _)) in attestations)
                 CheckAttestation(staged, name, await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
 
+            Diagnostics.Trace("import: validated");
             // Everything is valid: commit.
             var objects = 0;
             foreach (var (name, (path, _, digest)) in staged.Where(kv => kv.Key.StartsWith("objects/", StringComparison.Ordinal)))
-                if (workspace.Objects.PutFile(digest, path)) objects++;
+                if (local is not null ? local.Publish(path, local.PathOf(digest)) : workspace.Objects.PutFile(digest, path)) objects++;
+            Diagnostics.Trace("import: objects moved into the store");
             var present = await AlreadyImportedAsync(graph, cancellationToken).ConfigureAwait(false);
             var nodes = 0;
             if (!present)
@@ -81,12 +88,13 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
                 var ids = await AppendAsync(graph, cancellationToken).ConfigureAwait(false);
                 nodes = ids.Count;
             }
+            Diagnostics.Trace("import: lineage appended");
             var commits = 0;
             foreach (var (name, (path, _, _)) in staged.Where(kv => kv.Key.StartsWith("code/", StringComparison.Ordinal)))
             {
                 var target = Path.Combine(workspace.KeelDir, CodeCheckout.BundleFolder, Path.GetFileName(name));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(path, target, overwrite: true);
+                File.Move(path, target, overwrite: true);
                 commits++;
             }
             if (manifest.SubjectDigest is { } sd && Digest.TryParse(sd, out var subjectDigest))
@@ -95,7 +103,7 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
                 {
                     var dir = Path.Combine(workspace.KeelDir, Verifier.AttestationsFolder, subjectDigest.Hex);
                     Directory.CreateDirectory(dir);
-                    File.Copy(path, Path.Combine(dir, Path.GetFileName(name)), overwrite: true);
+                    File.Move(path, Path.Combine(dir, Path.GetFileName(name)), overwrite: true);
                 }
             }
             return new BundleImportSummary(manifest.Subject, manifest.SubjectDigest, objects, nodes, commits, attestations.Count, signedBy, trusted, present, notes);

@@ -9,7 +9,8 @@ namespace Keel.Reproduction.Bundles;
 /// Unpacks a bundle into a staging folder, refusing before anything reaches a store: entries
 /// that are not regular files (links, devices, sparse files), names outside the known layout
 /// (absolute, '..', anything escaping the folder), sizes beyond the limits, a gzip stream that
-/// expands past the ratio cap, and a truncated archive. Each file is hashed as it is staged.
+/// expands past the ratio cap, and a truncated archive. The bundle is read once: each entry is
+/// hashed while it is written, once, into the staging folder (<see cref="HashingCopy"/>).
 /// </summary>
 internal static partial class BundleReader
 {
@@ -32,6 +33,7 @@ internal static partial class BundleReader
                 $"the bundle expands past {limits.MaxCompressionRatio:0}x its compressed size (a decompression bomb?); refused");
         }
         long total = 0;
+        var copier = new HashingCopy();
         try
         {
             using var tar = new TarReader(source);
@@ -50,14 +52,9 @@ internal static partial class BundleReader
                 if (!target.StartsWith(Path.GetFullPath(staging) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw Refuse($"entry '{name}' escapes the staging folder");
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                long copied;
-                using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-                {
-                    entry.DataStream?.CopyTo(output, 1 << 20);
-                    copied = output.Length;
-                }
+                var (copied, digest) = copier.Copy(entry.DataStream ?? Stream.Null, entry.Length, target);
                 if (copied != entry.Length) throw Refuse($"entry '{name}' is truncated ({copied} of {entry.Length} bytes)");
-                result[name] = (target, copied, ContentHasher.HashFile(target));
+                result[name] = (target, copied, digest);
             }
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException or ArgumentException)

@@ -45,10 +45,13 @@ public static class EnvironmentCapture
     }
 
     /// <summary>Stores the canonical JSON and returns its digest.</summary>
-    public static Digest Store(IObjectStore objects, string? depsJson)
+    public static Digest Store(IObjectStore objects, string? depsJson) => StoreDescription(objects, Describe(depsJson));
+
+    /// <summary>Stores a description made earlier with <see cref="Describe"/> and returns its digest.</summary>
+    public static Digest StoreDescription(IObjectStore objects, SortedDictionary<string, object?> description)
     {
         ArgumentNullException.ThrowIfNull(objects);
-        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Describe(depsJson)));
+        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(description));
         var digest = ContentHasher.Hash(bytes);
         objects.Put(digest, bytes);
         return digest;
