@@ -13,6 +13,7 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
 {
     private const int Attempts = 3;
 
+    private bool _preferSimd;
     private long _hashedBytes;
     private int _hashedFiles;
 
@@ -45,6 +46,8 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             (st.Size >= ContentHasher.ParallelThreshold ? large : small).Add(i);
         }
 
+        // One file past the scalar threshold pays the SIMD warm-up: then every file uses SIMD.
+        _preferSimd = small.Exists(i => stats[i].Size >= ContentHasher.ScalarThreshold);
         Parallel.ForEach(
             small,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
@@ -80,7 +83,7 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             var after = open.Stat() ?? throw Vanished(file);
             if (read != before.Size || after != before) return false;
             var bytes = buffer.AsSpan(0, read);
-            var digest = ContentHasher.Hash(bytes);
+            var digest = ContentHasher.Hash(bytes, _preferSimd);
             if (store)
             {
                 bool? linked = null;

@@ -41,9 +41,10 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
         # durable_writes: true flushes objects to disk (syncfs) before metadata commits,
         # surviving power loss at the cost of speed; kills and crashes are safe either way.
         durable_writes: false
-        # link: copy stores a copy of each added file; hardlink makes the file itself the stored
-        # object (read-only, no copy; see docs/cli.md); reflink clones where the file system can.
-        link: copy
+        # link: copy (the default) stores a copy of each added file; hardlink makes the file
+        # itself the stored object (read-only, no copy; see docs/cli.md); reflink clones where
+        # the file system can. Uncomment to choose:
+        # link: copy
 
         """;
 
