@@ -29,6 +29,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
     {
         var final = PathOf(digest);
         if (File.Exists(final)) return false;
+        if (NativeFile.IsAvailable && ReferenceEquals(_time, TimeProvider.System) && PutUnnamed(final, bytes) is { } stored) return stored;
         var temp = NewTempPath();
         try
         {
@@ -55,6 +56,28 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Linux: write an unnamed file (O_TMPFILE) in the object's own folder and link it under its
+    /// name. One directory change instead of a create in tmp/ and a cross-folder rename (which
+    /// serialises on the file system's rename lock), an atomic no-replace, and a kill leaves
+    /// nothing behind. Null where unsupported: the caller uses a temp file.
+    /// </summary>
+    private bool? PutUnnamed(string final, ReadOnlySpan<byte> bytes)
+    {
+        EnsurePrefixDirectory(final);
+        var fd = NativeFile.CreateUnnamed(Path.GetDirectoryName(final)!, (int)ReadOnly);
+        if (fd < 0) return null;
+        try
+        {
+            NativeFile.WriteAll(fd, bytes, final);
+            return NativeFile.LinkUnnamed(fd, final);
+        }
+        finally
+        {
+            NativeFile.Close(fd);
         }
     }
 

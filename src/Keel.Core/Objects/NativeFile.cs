@@ -21,6 +21,46 @@ internal static unsafe partial class NativeFile
     /// <summary>Creates a new file with these mode bits; fails if it exists.</summary>
     public static int CreateNew(string path, int mode) => Check(Open(path, CreateFlags, mode), path);
 
+    /// <summary>
+    /// An unnamed file in <paramref name="directory"/> (O_TMPFILE) with these mode bits, or -1
+    /// where the kernel or file system has none. Nothing is left behind if the process dies.
+    /// </summary>
+    public static int CreateUnnamed(string directory, int mode)
+    {
+        if (!_unnamedWorks) return -1;
+        var fd = Open(directory, TmpFileFlags, mode);
+        if (fd >= 0) return fd;
+        var errno = Marshal.GetLastPInvokeError();
+        // EOPNOTSUPP, EISDIR (kernel without O_TMPFILE), EINVAL: fall back for good.
+        if (errno is 95 or 21 or 22) _unnamedWorks = false;
+        else Check(-1, directory);
+        return -1;
+    }
+
+    /// <summary>
+    /// Gives an unnamed file its name: false when the name exists (nothing replaced), null when
+    /// links through /proc/self/fd are unavailable (the caller falls back to a temp file).
+    /// </summary>
+    public static bool? LinkUnnamed(int fd, string path)
+    {
+        if (LinkAt(AtFdCwd, "/proc/self/fd/" + fd.ToString(System.Globalization.CultureInfo.InvariantCulture), AtFdCwd, path, AtSymlinkFollow) == 0) return true;
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == 17) return false;
+        if (errno is 2 or 1 or 18)
+        {
+            // No /proc, or the link is refused: stop trying O_TMPFILE in this process.
+            _unnamedWorks = false;
+            return null;
+        }
+        Check(-1, path);
+        return null;
+    }
+
+    private static bool _unnamedWorks = true;
+    private const int TmpFileFlags = 0x1 | 0x410000 | 0x80000; // O_WRONLY | O_TMPFILE | O_CLOEXEC
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkFollow = 0x400;
+
     /// <summary>The stat of an open file; null when it is not a regular file.</summary>
     public static FileStat? Stat(int fd, string path)
     {
@@ -86,6 +126,9 @@ internal static unsafe partial class NativeFile
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
 
     [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
     private static partial int FStat(int fd, byte* buf);
