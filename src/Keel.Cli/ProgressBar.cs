@@ -23,8 +23,11 @@ internal sealed class ProgressBar : IProgress<long>, IDisposable
     {
         _label = label;
         _total = Math.Max(total, 1);
-        _enabled = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
+        _enabled = Enabled;
     }
+
+    /// <summary>Whether a bar can show at all (stderr is a terminal, not CI); callers skip sizing work when not.</summary>
+    public static bool Enabled => !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
 
     public void Report(long value)
     {

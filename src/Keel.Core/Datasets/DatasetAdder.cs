@@ -14,6 +14,9 @@ public sealed record AddResult(DatasetVersion Version, bool Unchanged, long Hash
 /// </summary>
 public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress = null)
 {
+    /// <summary>How files go into a local object store; null takes <c>link:</c> from the workspace config.</summary>
+    public LinkMode? Link { get; init; }
+
     /// <summary>Counts the bytes an add will read, so a caller can size a progress bar.</summary>
     public static long EstimateBytes(Workspace workspace, string path, string cwd)
     {
@@ -54,15 +57,17 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
         if (latest is not null && latest.Path != rel)
             throw DatasetPaths.AlreadyTracks(name, latest.Path, rel);
 
-        var snapshotter = new Snapshotter(workspace, progress);
-        var entries = snapshotter.Snapshot(files, store: true);
+        var snapshotter = new Snapshotter(workspace, progress, Link ?? workspace.Config.Link);
+        var (entries, stats) = snapshotter.SnapshotWithStats(files, store: true);
         cancellationToken.ThrowIfCancellationRequested();
 
         Digest digest;
+        ManifestEntry[] relativeEntries;
         if (kind == TreeKind.Directory)
         {
             var prefix = rel.Length + 1;
-            var manifest = Manifest.Create(entries.Select(e => e with { Path = e.Path[prefix..] }));
+            relativeEntries = Array.ConvertAll(entries, e => e with { Path = e.Path[prefix..] });
+            var manifest = Manifest.Create(relativeEntries);
             var bytes = manifest.Serialize();
             digest = ContentHasher.Hash(bytes);
             workspace.Objects.Put(digest, bytes);
@@ -70,11 +75,13 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
         else
         {
             digest = entries[0].Digest;
+            relativeEntries = [entries[0] with { Path = "" }];
         }
 
         if (latest is not null && latest.Digest == digest)
         {
             workspace.StatCache.Save();
+            SaveStatusIndex(name, digest, rel, relativeEntries, stats);
             return new AddResult(latest, true, snapshotter.HashedBytes, snapshotter.HashedFiles);
         }
         if (workspace.Config.DurableWrites) Durability.SyncFileSystem(workspace.KeelDir);
@@ -84,6 +91,11 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
                 Agent.User, Agent.Host, entries.Length, entries.Sum(e => e.Size)),
             cancellationToken).ConfigureAwait(false);
         workspace.StatCache.Save();
+        SaveStatusIndex(name, digest, rel, relativeEntries, stats);
         return new AddResult(version, false, snapshotter.HashedBytes, snapshotter.HashedFiles);
     }
+
+    /// <summary>Lets the next <c>keel status</c> trust these stats without reading the manifest.</summary>
+    private void SaveStatusIndex(string name, Digest digest, string path, ManifestEntry[] entries, FileStat[] stats) =>
+        StatusIndex.FromSnapshot(digest, path, entries, stats, workspace.Time).Save(StatusIndex.FileFor(workspace.KeelDir, name));
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Keel.Metadata;
 using Keel.Objects;
 using Keel.Workspaces;
@@ -21,8 +20,11 @@ public sealed record FileChange(string Path, ChangeState State);
 public sealed record PathStatus(DatasetVersion Version, ChangeState State, IReadOnlyList<FileChange> Changes);
 
 /// <summary>
-/// <c>keel status</c>: compares each tracked path with its latest version. A file whose stat
-/// matches the stat cache is trusted without reading it; only files whose stat changed are hashed.
+/// <c>keel status</c>: compares each tracked path with its latest version. It reads the
+/// dataset's <see cref="StatusIndex"/> (not the manifest, not the stat cache) and walks the
+/// folder once: a file whose stat matches its index entry is unchanged without being read; only
+/// the others go through the stat cache or a hash, and those found unchanged are trusted from
+/// then on.
 /// </summary>
 public sealed class DatasetStatus(Workspace workspace)
 {
@@ -31,80 +33,80 @@ public sealed class DatasetStatus(Workspace workspace)
         var versions = await workspace.Metadata.Datasets.ListLatestAsync(cancellationToken).ConfigureAwait(false);
         Diagnostics.Trace("status: versions listed");
         var results = new List<PathStatus>(versions.Count);
-        foreach (var v in versions)
-            results.Add(v.Kind == TreeKind.File ? CheckFile(v) : CheckDirectory(v));
-        workspace.StatCache.Save();
+        foreach (var v in versions) results.Add(Check(v));
+        workspace.SaveStatCache();
         return results;
     }
 
-    private PathStatus CheckFile(DatasetVersion v)
+    private PathStatus Check(DatasetVersion v)
     {
         var full = workspace.FullPath(v.Path);
-        if (!File.Exists(full)) return new PathStatus(v, ChangeState.Deleted, [new FileChange(v.Path, ChangeState.Deleted)]);
-        var digest = Digests([new ScannedFile(v.Path, full)])[0];
-        return digest == v.Digest
-            ? new PathStatus(v, ChangeState.Unchanged, [])
-            : new PathStatus(v, ChangeState.Modified, [new FileChange(v.Path, ChangeState.Modified)]);
-    }
+        var isDirectory = v.Kind == TreeKind.Directory;
+        if (isDirectory ? !Directory.Exists(full) : !File.Exists(full))
+            return new PathStatus(v, ChangeState.Deleted, [new FileChange(v.Path, ChangeState.Deleted)]);
 
-    private PathStatus CheckDirectory(DatasetVersion v)
-    {
-        var full = workspace.FullPath(v.Path);
-        if (!Directory.Exists(full)) return new PathStatus(v, ChangeState.Deleted, [new FileChange(v.Path, ChangeState.Deleted)]);
-        var manifest = ManifestReader.Read(workspace.Objects, v.Digest);
-        Diagnostics.Trace($"status: {v.Ref} manifest read ({manifest.Entries.Count} entries)");
-        var expected = new Dictionary<string, ManifestEntry>(manifest.Entries.Count, StringComparer.Ordinal);
+        var indexFile = StatusIndex.FileFor(workspace.KeelDir, v.Name);
+        var index = StatusIndex.Load(indexFile, v.Digest, v.Path) ?? Rebuild(v);
+        Diagnostics.Trace($"status: {v.Ref} index ready ({index.Count} entries)");
+
+        var seen = new bool[index.Count];
+        var gate = new Lock();
+        var changes = new List<FileChange>();
+        var pending = new List<int>();
         var prefix = v.Path + "/";
-        foreach (var e in manifest.Entries) expected[prefix + e.Path] = e;
-
-        var files = TreeScanner.Scan(full, v.Path, sorted: false);
-        Diagnostics.Trace($"status: {v.Path} scanned ({files.Count} files)");
-        var cache = workspace.StatCache;
-        Diagnostics.Trace("status: stat cache loaded");
-        var changes = new ConcurrentBag<FileChange>();
-        var toHash = new ConcurrentBag<ScannedFile>();
-        Parallel.ForEach(
-            System.Collections.Concurrent.Partitioner.Create(0, files.Count, 4096),
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            range =>
+        void Visit(ReadOnlySpan<byte> relative, in FileStat stat, bool hasStat)
+        {
+            var i = index.Find(relative);
+            if (i >= 0) seen[i] = true;
+            if (i >= 0 && hasStat && index.Matches(i, stat)) return;
+            lock (gate)
             {
-                for (var i = range.Item1; i < range.Item2; i++)
-                {
-                    var f = files[i];
-                    if (!expected.TryGetValue(f.Relative, out var want))
-                    {
-                        changes.Add(new FileChange(f.Relative, ChangeState.Added));
-                        continue;
-                    }
-                    var st = FileStat.Of(f.Full);
-                    if (st is null)
-                    {
-                        changes.Add(new FileChange(f.Relative, ChangeState.Deleted));
-                        continue;
-                    }
-                    var cached = cache.Lookup(f.Relative, st.Value);
-                    if (cached is null) toHash.Add(f);
-                    else if (cached.Value != want.Digest) changes.Add(new FileChange(f.Relative, ChangeState.Modified));
-                }
-            });
-        Diagnostics.Trace($"status: stat pass done ({toHash.Count} to hash)");
-        if (!toHash.IsEmpty)
-        {
-            var list = toHash.ToList();
-            var digests = Digests(list);
-            for (var i = 0; i < list.Count; i++)
-                if (digests[i] != expected[list[i].Relative].Digest) changes.Add(new FileChange(list[i].Relative, ChangeState.Modified));
+                if (i < 0) changes.Add(new FileChange(prefix + System.Text.Encoding.UTF8.GetString(relative), ChangeState.Added));
+                else if (!hasStat) changes.Add(new FileChange(prefix + index.PathOf(i), ChangeState.Deleted));
+                else pending.Add(i);
+            }
         }
-        if (files.Count != expected.Count || changes.Any(c => c.State == ChangeState.Added))
+
+        if (isDirectory)
         {
-            var present = new HashSet<string>(files.Select(f => f.Relative), StringComparer.Ordinal);
-            foreach (var path in expected.Keys)
-                if (!present.Contains(path)) changes.Add(new FileChange(path, ChangeState.Deleted));
+            TreeWalker.Walk(full, Visit);
         }
-        var sorted = changes.OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
-        return new PathStatus(v, sorted.Count == 0 ? ChangeState.Unchanged : ChangeState.Modified, sorted);
+        else
+        {
+            var stat = FileStat.Of(full);
+            Visit([], stat.GetValueOrDefault(), stat.HasValue);
+        }
+        Diagnostics.Trace($"status: {v.Path} walked ({pending.Count} to check)");
+
+        for (var i = 0; i < seen.Length; i++)
+            if (!seen[i]) changes.Add(new FileChange(isDirectory ? prefix + index.PathOf(i) : v.Path, ChangeState.Deleted));
+
+        if (pending.Count > 0)
+        {
+            var files = pending.ConvertAll(i => isDirectory
+                ? new ScannedFile(prefix + index.PathOf(i), Path.Combine(full, index.PathOf(i).Replace('/', Path.DirectorySeparatorChar)))
+                : new ScannedFile(v.Path, full));
+            var (entries, stats) = new Snapshotter(workspace).SnapshotWithStats(files, store: false);
+            for (var k = 0; k < pending.Count; k++)
+            {
+                if (index.DigestEquals(pending[k], entries[k].Digest)) index.Trust(pending[k], stats[k], workspace.Time);
+                else changes.Add(new FileChange(files[k].Relative, ChangeState.Modified));
+            }
+        }
+        if (index.Dirty) index.Save(indexFile);
+
+        changes.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        if (!isDirectory && changes.Count > 0)
+            return new PathStatus(v, changes[0].State == ChangeState.Deleted ? ChangeState.Deleted : ChangeState.Modified, [new FileChange(v.Path, changes[0].State)]);
+        return new PathStatus(v, changes.Count == 0 ? ChangeState.Unchanged : ChangeState.Modified, changes);
     }
 
-    private Digest[] Digests(IReadOnlyList<ScannedFile> files) =>
-        new Snapshotter(workspace).Snapshot(files, store: false).Select(e => e.Digest).ToArray();
+    /// <summary>An index with every entry untrusted, from the version's manifest.</summary>
+    private StatusIndex Rebuild(DatasetVersion v)
+    {
+        if (v.Kind == TreeKind.File)
+            return StatusIndex.FromManifest(v.Digest, v.Path, [new ManifestEntry("", v.Bytes, 0b110_100_100, v.Digest)]);
+        var manifest = ManifestReader.Read(workspace.Objects, v.Digest);
+        return StatusIndex.FromManifest(v.Digest, v.Path, manifest.Entries);
+    }
 }

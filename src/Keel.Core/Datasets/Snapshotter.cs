@@ -9,10 +9,11 @@ namespace Keel.Datasets;
 /// and optionally stores them, trusting the stat cache for files whose stat is unchanged.
 /// A file that changes while it is read is retried, then refused.
 /// </summary>
-internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress = null)
+internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress = null, LinkMode link = LinkMode.Copy)
 {
     private const int Attempts = 3;
 
+    private bool _preferSimd;
     private long _hashedBytes;
     private int _hashedFiles;
 
@@ -21,7 +22,10 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
     public int HashedFiles => _hashedFiles;
 
     /// <summary>Digests (and with <paramref name="store"/>, stores) every file; entries keep the input order.</summary>
-    public ManifestEntry[] Snapshot(IReadOnlyList<ScannedFile> files, bool store)
+    public ManifestEntry[] Snapshot(IReadOnlyList<ScannedFile> files, bool store) => SnapshotWithStats(files, store).Entries;
+
+    /// <summary>As <see cref="Snapshot"/>, with the stat each file was hashed under.</summary>
+    public (ManifestEntry[] Entries, FileStat[] Stats) SnapshotWithStats(IReadOnlyList<ScannedFile> files, bool store)
     {
         var results = new ManifestEntry[files.Count];
         var stats = new FileStat[files.Count];
@@ -42,6 +46,8 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             (st.Size >= ContentHasher.ParallelThreshold ? large : small).Add(i);
         }
 
+        // One file past the scalar threshold pays the SIMD warm-up: then every file uses SIMD.
+        _preferSimd = small.Exists(i => stats[i].Size >= ContentHasher.ScalarThreshold);
         Parallel.ForEach(
             small,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
@@ -51,36 +57,86 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
 
         for (var i = 0; i < files.Count; i++)
             workspace.StatCache.Record(files[i].Relative, stats[i], results[i].Digest);
-        return results;
+        return (results, stats);
     }
 
     private (ManifestEntry, FileStat) SnapshotSmall(ScannedFile file, bool store)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var before = FileStat.Of(file.Full) ?? throw Vanished(file);
-            using var handle = File.OpenHandle(file.Full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(before.Size + 1, 1));
-            try
+            if (TryReadSmall(file, store, out var result)) return result;
+            if (attempt >= Attempts) throw ChangedWhileHashing(file);
+        }
+    }
+
+    /// <summary>One attempt: read the whole file, hash it, store it; false if it changed meanwhile.</summary>
+    private bool TryReadSmall(ScannedFile file, bool store, out (ManifestEntry, FileStat) result)
+    {
+        result = default;
+        using var open = new OpenFile(file);
+        var before = open.Stat() ?? throw Vanished(file);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(before.Size + 1, 1));
+        try
+        {
+            // Read one byte past the expected size: growth shows up even if the stat races.
+            var read = open.Read(buffer.AsSpan(0, (int)before.Size + 1));
+            var after = open.Stat() ?? throw Vanished(file);
+            if (read != before.Size || after != before) return false;
+            var bytes = buffer.AsSpan(0, read);
+            var digest = ContentHasher.Hash(bytes, _preferSimd);
+            if (store)
             {
-                // Read one byte past the expected size: growth shows up even if the stat races.
-                var read = ContentHasher.ReadFully(handle, buffer.AsSpan(0, (int)before.Size + 1));
-                var after = FileStat.Of(file.Full) ?? throw Vanished(file);
-                if (read != before.Size || after != before)
+                bool? linked = null;
+                if (link != LinkMode.Copy && workspace.Objects is LocalObjectStore local)
                 {
-                    if (attempt < Attempts) continue;
-                    throw ChangedWhileHashing(file);
+                    try
+                    {
+                        linked = local.PutLinked(digest, file.Full, after, link);
+                    }
+                    catch (FileChangedException)
+                    {
+                        return false;
+                    }
                 }
-                var bytes = buffer.AsSpan(0, read);
-                var digest = ContentHasher.Hash(bytes);
-                if (store) workspace.Objects.Put(digest, bytes);
-                Count(read);
-                return (new ManifestEntry(file.Relative, read, ModeOf(after), digest), after);
+                if (linked is null) workspace.Objects.Put(digest, bytes);
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            Count(read);
+            result = (new ManifestEntry(file.Relative, read, ModeOf(after), digest), after);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A file open for reading, stat'ed through its descriptor: a plain fd on linux-x64
+    /// (<see cref="NativeFile"/>), else a framework handle and stat by path.
+    /// </summary>
+    private readonly struct OpenFile : IDisposable
+    {
+        private readonly ScannedFile _file;
+        private readonly int _fd;
+        private readonly Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
+
+        public OpenFile(ScannedFile file)
+        {
+            _file = file;
+            _fd = -1;
+            if (NativeFile.IsAvailable) _fd = NativeFile.OpenRead(file.Full);
+            else _handle = File.OpenHandle(file.Full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+
+        public FileStat? Stat() => _handle is null ? NativeFile.Stat(_fd, _file.Full) : FileStat.Of(_file.Full);
+
+        public int Read(Span<byte> buffer) =>
+            _handle is null ? NativeFile.ReadFully(_fd, buffer, _file.Full) : ContentHasher.ReadFully(_handle, buffer);
+
+        public void Dispose()
+        {
+            if (_handle is null) NativeFile.Close(_fd);
+            else _handle.Dispose();
         }
     }
 
@@ -89,32 +145,10 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
         for (var attempt = 1; ; attempt++)
         {
             var before = FileStat.Of(file.Full) ?? throw Vanished(file);
-            Digest digest;
-            var newlyStored = false;
-            if (store && workspace.Objects is LocalObjectStore local)
-            {
-                // Copying is bound by write bandwidth, hashing by CPU: do both at once, then
-                // publish the copy under the digest only if the file did not change meanwhile.
-                var temp = local.NewTempPath();
-                try
-                {
-                    var copy = Task.Run(() => File.Copy(file.Full, temp, overwrite: false));
-                    digest = ContentHasher.HashFile(file.Full);
-                    copy.GetAwaiter().GetResult();
-                    if (FileStat.Of(file.Full) == before) newlyStored = local.Publish(temp, local.PathOf(digest));
-                }
-                finally
-                {
-                    if (File.Exists(temp)) File.Delete(temp);
-                }
-            }
-            else
-            {
-                digest = ContentHasher.HashFile(file.Full);
-                newlyStored = store && workspace.Objects.PutFile(digest, file.Full);
-            }
+            var (digest, newlyStored) = store ? StoreLarge(file, before) : (ContentHasher.HashFile(file.Full), false);
             var after = FileStat.Of(file.Full) ?? throw Vanished(file);
-            if (after != before)
+            // Size, mtime and inode: a hard link makes the file read-only, which is no change.
+            if (digest.IsEmpty || after.Size != before.Size || after.MtimeNs != before.MtimeNs || after.Inode != before.Inode)
             {
                 // The copy may not match the digest: drop it before anyone can rely on it.
                 if (newlyStored) workspace.Objects.Delete(digest);
@@ -122,7 +156,45 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
                 throw ChangedWhileHashing(file);
             }
             Count(after.Size);
-            return (new ManifestEntry(file.Relative, after.Size, ModeOf(after), digest), after);
+            return (new ManifestEntry(file.Relative, after.Size, ModeOf(before), digest), after);
+        }
+    }
+
+    /// <summary>Hashes and stores one large file; an empty digest when it changed on the way.</summary>
+    private (Digest Digest, bool NewlyStored) StoreLarge(ScannedFile file, FileStat before)
+    {
+        if (workspace.Objects is not LocalObjectStore local)
+        {
+            var hashed = ContentHasher.HashFile(file.Full);
+            return (hashed, workspace.Objects.PutFile(hashed, file.Full));
+        }
+        if (link != LinkMode.Copy)
+        {
+            var hashed = ContentHasher.HashFile(file.Full);
+            try
+            {
+                if (local.PutLinked(hashed, file.Full, before, link) is { } stored) return (hashed, stored);
+            }
+            catch (FileChangedException)
+            {
+                return (default, false);
+            }
+            return (hashed, local.PutFile(hashed, file.Full));
+        }
+        // Copying is bound by write bandwidth, hashing by CPU: do both at once, then publish
+        // the copy under the digest only if the file did not change meanwhile.
+        var temp = local.NewTempPath();
+        try
+        {
+            var copy = Task.Run(() => File.Copy(file.Full, temp, overwrite: false));
+            var digest = ContentHasher.HashFile(file.Full);
+            copy.GetAwaiter().GetResult();
+            if (FileStat.Of(file.Full) != before) return (default, false);
+            return (digest, local.Publish(temp, local.PathOf(digest)));
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
         }
     }
 

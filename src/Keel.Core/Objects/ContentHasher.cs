@@ -17,10 +17,16 @@ internal static class ContentHasher
     /// <summary>Inputs below this size use the precompiled scalar code (no SIMD warm-up).</summary>
     public const int ScalarThreshold = 16 << 10;
 
-    public static Digest Hash(ReadOnlySpan<byte> bytes)
+    public static Digest Hash(ReadOnlySpan<byte> bytes) => Hash(bytes, preferSimd: false);
+
+    /// <summary>
+    /// <paramref name="preferSimd"/>: the caller hashes larger inputs too, so the SIMD code's
+    /// one-time warm-up is paid anyway and small inputs should take the faster path as well.
+    /// </summary>
+    public static Digest Hash(ReadOnlySpan<byte> bytes, bool preferSimd)
     {
         Span<byte> small = stackalloc byte[32];
-        if (bytes.Length < ScalarThreshold && !ForceSimd)
+        if (bytes.Length < ScalarThreshold && !ForceSimd && !preferSimd)
         {
             Blake3Scalar.Hash(bytes, small);
             return Digest.FromBytes(small);

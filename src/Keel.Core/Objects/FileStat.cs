@@ -48,28 +48,49 @@ internal static partial class NativeStat
 
     public static unsafe bool TryStat(string path, out FileStat stat)
     {
-        // struct stat on x86_64 glibc is 144 bytes; offsets below are fixed by that ABI.
-        byte* buf = stackalloc byte[144];
-        if (Stat(path, buf) != 0)
+        // struct stat on x86_64 glibc is 144 bytes; offsets in Decode are fixed by that ABI.
+        byte* buf = stackalloc byte[StatSize];
+        if (Stat(path, buf) != 0 || FormatOf(buf) != RegularFile)
         {
             stat = default;
             return false;
         }
+        stat = Decode(buf);
+        return true;
+    }
+
+    /// <summary>The later of a path's mtime and ctime (ns): a hard link or chmod moves ctime, never mtime.</summary>
+    public static unsafe long? ChangedAtNs(string path)
+    {
+        byte* buf = stackalloc byte[StatSize];
+        if (Stat(path, buf) != 0) return null;
+        var mtime = (*(long*)(buf + 88) * 1_000_000_000) + *(long*)(buf + 96);
+        var ctime = (*(long*)(buf + 104) * 1_000_000_000) + *(long*)(buf + 112);
+        return Math.Max(mtime, ctime);
+    }
+
+    public const int StatSize = 144;
+    public const uint RegularFile = 0x8000;
+    public const uint DirectoryFile = 0x4000;
+    public const uint SymbolicLink = 0xA000;
+
+    /// <summary>The S_IFMT bits of a filled stat buffer.</summary>
+    public static unsafe uint FormatOf(byte* buf) => *(uint*)(buf + 24) & 0xF000;
+
+    public static unsafe FileStat Decode(byte* buf)
+    {
         var ino = *(ulong*)(buf + 8);
         var mode = *(uint*)(buf + 24);
         var size = *(long*)(buf + 48);
         var mtimeSec = *(long*)(buf + 88);
         var mtimeNsec = *(long*)(buf + 96);
-        // S_IFREG check: directories and devices are not files.
-        if ((mode & 0xF000) != 0x8000)
-        {
-            stat = default;
-            return false;
-        }
-        stat = new FileStat(size, (mtimeSec * 1_000_000_000) + mtimeNsec, ino, (int)(mode & 0xFFF));
-        return true;
+        return new FileStat(size, (mtimeSec * 1_000_000_000) + mtimeNsec, ino, (int)(mode & 0xFFF));
     }
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int Stat(string path, byte* buf);
+
+    /// <summary>fstatat(2): a name relative to an open directory, so the kernel resolves one component.</summary>
+    [LibraryImport("libc", EntryPoint = "fstatat")]
+    public static unsafe partial int StatAt(int dirFd, byte* name, byte* buf, int flags);
 }

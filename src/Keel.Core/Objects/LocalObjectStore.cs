@@ -29,19 +29,55 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
     {
         var final = PathOf(digest);
         if (File.Exists(final)) return false;
+        if (NativeFile.IsAvailable && ReferenceEquals(_time, TimeProvider.System) && PutUnnamed(final, bytes) is { } stored) return stored;
         var temp = NewTempPath();
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            if (NativeFile.IsAvailable)
             {
+                var fd = NativeFile.CreateNew(temp, (int)ReadOnly);
+                try
+                {
+                    NativeFile.WriteAll(fd, bytes, temp);
+                }
+                finally
+                {
+                    NativeFile.Close(fd);
+                }
+            }
+            else
+            {
+                using var stream = CreateTemp(temp);
                 stream.Write(bytes);
             }
-            return Publish(temp, final);
+            return Publish(temp, final, written: true);
         }
         catch
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Linux: write an unnamed file (O_TMPFILE) in the object's own folder and link it under its
+    /// name. One directory change instead of a create in tmp/ and a cross-folder rename (which
+    /// serialises on the file system's rename lock), an atomic no-replace, and a kill leaves
+    /// nothing behind. Null where unsupported: the caller uses a temp file.
+    /// </summary>
+    private bool? PutUnnamed(string final, ReadOnlySpan<byte> bytes)
+    {
+        EnsurePrefixDirectory(final);
+        var fd = NativeFile.CreateUnnamed(Path.GetDirectoryName(final)!, (int)ReadOnly);
+        if (fd < 0) return null;
+        try
+        {
+            NativeFile.WriteAll(fd, bytes, final);
+            return NativeFile.LinkUnnamed(fd, final);
+        }
+        finally
+        {
+            NativeFile.Close(fd);
         }
     }
 
@@ -62,35 +98,105 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
         }
     }
 
-    /// <summary>Moves a complete temp file into place. The hash is the caller's responsibility.</summary>
-    public bool Publish(string temp, string final)
+    /// <summary>
+    /// A new temp file, created read-only: the handle can still write it, and publishing then
+    /// needs no chmod. Its mtime is the time it was written, which gc's grace period reads.
+    /// </summary>
+    public static FileStream CreateTemp(string temp)
     {
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, ReadOnly);
-        // A copy keeps its source's mtime; gc's grace period needs the time it was stored.
-        File.SetLastWriteTimeUtc(temp, _time.GetUtcNow().UtcDateTime);
-        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = ReadOnly;
+        return new FileStream(temp, options);
+    }
+
+    /// <summary>
+    /// Moves a complete temp file into place; false when the object was already there. The hash
+    /// is the caller's responsibility. <paramref name="written"/> says the temp file came from
+    /// <see cref="CreateTemp"/> (already read-only, mtime already now), not from a copy.
+    /// </summary>
+    public bool Publish(string temp, string final, bool written = false, bool keepTimes = false)
+    {
+        if (!written && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, ReadOnly);
+        // A copy keeps its source's mtime; gc's grace period needs the time it was stored. A
+        // hard link keeps the user's mtime (StoredAt reads the ctime the link moved instead).
+        if (!keepTimes && (!written || !ReferenceEquals(_time, TimeProvider.System))) File.SetLastWriteTimeUtc(temp, _time.GetUtcNow().UtcDateTime);
+        EnsurePrefixDirectory(final);
+        bool moved;
         try
         {
-            File.Move(temp, final, overwrite: false);
-            return true;
+            moved = NativeRename.TryMoveNoReplace(temp, final);
         }
         catch (IOException) when (File.Exists(final))
         {
-            // Another process stored the same bytes first; identical content, nothing lost.
-            TryDelete(temp);
-            return false;
+            moved = false;
+        }
+        // Another process stored the same bytes first; identical content, nothing lost.
+        if (!moved) TryDelete(temp);
+        return moved;
+    }
+
+    /// <summary>
+    /// Stores a file the caller hashed to <paramref name="digest"/> by linking, not copying:
+    /// a hard link (then read-only) or a reflink clone. Null when this file system cannot
+    /// (the caller copies instead); false when the object was already stored; throws
+    /// <see cref="FileChangedException"/> when the file no longer has <paramref name="expected"/>'s size, mtime and inode.
+    /// </summary>
+    public bool? PutLinked(Digest digest, string sourcePath, FileStat expected, LinkMode mode)
+    {
+        var final = PathOf(digest);
+        if (File.Exists(final)) return false;
+        var temp = NewTempPath();
+        try
+        {
+            var linked = mode == LinkMode.Hardlink ? NativeLink.TryHardLink(sourcePath, temp) : NativeLink.TryClone(sourcePath, temp, expected);
+            if (!linked) return null;
+            var now = FileStat.Of(temp);
+            var same = mode == LinkMode.Hardlink
+                ? now is { } n && n.Size == expected.Size && n.MtimeNs == expected.MtimeNs && n.Inode == expected.Inode
+                : FileStat.Of(sourcePath) is { } s && s.Size == expected.Size && s.MtimeNs == expected.MtimeNs && s.Inode == expected.Inode;
+            if (!same) throw new FileChangedException();
+            // Read-only for everyone, keeping the executable bits: this is the user's file too.
+            if (!OperatingSystem.IsWindows() && mode == LinkMode.Hardlink)
+                File.SetUnixFileMode(temp, ReadOnly | ((UnixFileMode)expected.Mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)));
+            return Publish(temp, final, written: true, keepTimes: mode == LinkMode.Hardlink);
+        }
+        finally
+        {
+            if (File.Exists(temp)) TryDelete(temp);
         }
     }
 
     public string NewTempPath()
     {
-        Directory.CreateDirectory(_tmp);
+        if (!_tmpExists)
+        {
+            Directory.CreateDirectory(_tmp);
+            _tmpExists = true;
+        }
         return Path.Combine(_tmp, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
     /// <summary>A new empty folder under <c>tmp/</c> for files that may become objects by <see cref="Publish"/> (a rename, same file system).</summary>
     public string NewStagingFolder(string purpose) =>
         Directory.CreateDirectory(Path.Combine(_tmp, $"{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+
+    // Which of the 256 prefix folders this process has seen exist: one mkdir per folder, not per object.
+    private readonly bool[] _prefixExists = new bool[256];
+    private bool _tmpExists;
+
+    private void EnsurePrefixDirectory(string final)
+    {
+        var dir = Path.GetDirectoryName(final)!;
+        var name = Path.GetFileName(dir);
+        if (name.Length == 2 && int.TryParse(name, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var prefix))
+        {
+            if (_prefixExists[prefix]) return;
+            Directory.CreateDirectory(dir);
+            _prefixExists[prefix] = true;
+            return;
+        }
+        Directory.CreateDirectory(dir);
+    }
 
     public Stream OpenRead(Digest digest)
     {
@@ -150,7 +256,15 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
     public DateTimeOffset? StoredAt(Digest digest)
     {
         var info = new FileInfo(PathOf(digest));
-        return info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc) : null;
+        if (!info.Exists) return null;
+        var at = new DateTimeOffset(info.LastWriteTimeUtc);
+        // A hard-linked object keeps the user's file's old mtime; the link itself moved its ctime.
+        if (info.LinkTarget is null && NativeStat.IsAvailable && NativeStat.ChangedAtNs(info.FullName) is { } ns && ns / 100 > (at - DateTimeOffset.UnixEpoch).Ticks)
+        {
+            var changed = DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
+            if (changed <= _time.GetUtcNow()) at = changed;
+        }
+        return at;
     }
 
     public void PutNamed(string name, ReadOnlySpan<byte> bytes)

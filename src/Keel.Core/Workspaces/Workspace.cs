@@ -35,6 +35,9 @@ public sealed class Workspace : IDisposable
 
     internal StatCache StatCache => _statCache ??= StatCache.Load(Path.Combine(KeelDir, "stat-cache"), Time);
 
+    /// <summary>Saves the stat cache if this process loaded it (never loads it just to save).</summary>
+    internal void SaveStatCache() => _statCache?.Save();
+
     /// <summary>Creates a workspace in <paramref name="directory"/>; refuses if one is already there.</summary>
     public static Workspace Init(string directory, TimeProvider time)
     {

@@ -1,3 +1,4 @@
+using Keel.Objects;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -18,15 +19,18 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
     /// <summary>Named object stores to push to and pull from (<c>remotes:</c>, name to URI).</summary>
     public IReadOnlyDictionary<string, string> Remotes { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>How <c>keel add</c> stores workspace files in a local object store (<c>link:</c>, default copy).</summary>
+    public LinkMode Link { get; init; } = LinkMode.Copy;
+
     /// <summary>Value equality, remotes compared by content.</summary>
     public bool Equals(WorkspaceConfig? other) =>
         other is not null && Metadata == other.Metadata && Objects == other.Objects && Executor == other.Executor
-        && DurableWrites == other.DurableWrites && Remotes.Count == other.Remotes.Count
+        && DurableWrites == other.DurableWrites && Link == other.Link && Remotes.Count == other.Remotes.Count
         && Remotes.All(kv => other.Remotes.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
-    public override int GetHashCode() => HashCode.Combine(Metadata, Objects, Executor, DurableWrites, Remotes.Count);
+    public override int GetHashCode() => HashCode.Combine(Metadata, Objects, Executor, DurableWrites, Link, Remotes.Count);
 
-    private static readonly HashSet<string> KnownKeys = ["metadata", "objects", "executor", "durable_writes", "remotes"];
+    private static readonly HashSet<string> KnownKeys = ["metadata", "objects", "executor", "durable_writes", "link", "remotes"];
 
     public static string DefaultText =>
         """
@@ -37,6 +41,10 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
         # durable_writes: true flushes objects to disk (syncfs) before metadata commits,
         # surviving power loss at the cost of speed; kills and crashes are safe either way.
         durable_writes: false
+        # link: copy (the default) stores a copy of each added file; hardlink makes the file
+        # itself the stored object (read-only, no copy; see docs/cli.md); reflink clones where
+        # the file system can. Uncomment to choose:
+        # link: copy
 
         """;
 
@@ -81,6 +89,7 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
                 "metadata" => config with { Metadata = value },
                 "objects" => config with { Objects = value },
                 "executor" => config with { Executor = value },
+                "link" => config with { Link = ParseLink(value) ?? throw new KeelException($"{file}:{valueNode.Start.Line}:{valueNode.Start.Column}: 'link' is copy, hardlink or reflink, not '{value}'") },
                 _ => config with { DurableWrites = ParseBool(file, valueNode, value) },
             };
         }
@@ -110,6 +119,7 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
                 case "objects": config = config with { Objects = value }; break;
                 case "executor": config = config with { Executor = value }; break;
                 case "durable_writes" when value is "true" or "false": config = config with { DurableWrites = value == "true" }; break;
+                case "link" when ParseLink(value) is { } link: config = config with { Link = link }; break;
                 default: return null;
             }
         }
@@ -131,6 +141,15 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
         }
         return remotes;
     }
+
+    /// <summary>copy, hardlink or reflink; null for anything else.</summary>
+    public static LinkMode? ParseLink(string value) => value switch
+    {
+        "copy" => LinkMode.Copy,
+        "hardlink" => LinkMode.Hardlink,
+        "reflink" => LinkMode.Reflink,
+        _ => null,
+    };
 
     private static bool ParseBool(string file, YamlNode node, string value) => value switch
     {

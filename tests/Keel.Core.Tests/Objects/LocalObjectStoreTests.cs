@@ -166,5 +166,61 @@ public sealed class LocalObjectStoreTests : IDisposable
         return path;
     }
 
+    [Fact]
+    public void PutLinked_Hardlink_ObjectIsTheSameInodeReadOnlyWithNoCopy()
+    {
+        var source = _dir.Write("data.bin", "linked bytes");
+        var stat = FileStat.Of(source)!.Value;
+        var digest = ContentHasher.HashFile(source);
+
+        Assert.True(_store.PutLinked(digest, source, stat, LinkMode.Hardlink));
+
+        var stored = FileStat.Of(_store.PathOf(digest))!.Value;
+        Assert.Equal(stat.Inode, stored.Inode);
+        Assert.Equal(stat.MtimeNs, stored.MtimeNs);
+        Assert.Equal(ReadOnly, File.GetUnixFileMode(source));
+        Assert.Empty(_store.TempFiles());
+        // The link keeps the user's mtime; gc's grace period must still see a fresh object.
+        Assert.True(_store.StoredAt(digest) > DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.False(_store.PutLinked(digest, source, stat, LinkMode.Hardlink));
+    }
+
+    [Fact]
+    public void PutLinked_FileChangedSinceHashed_ThrowsAndStoresNothing()
+    {
+        var source = _dir.Write("data.bin", "first");
+        var stat = FileStat.Of(source)!.Value;
+        var digest = ContentHasher.HashFile(source);
+        File.WriteAllText(source, "second, longer");
+
+        Assert.Throws<FileChangedException>(() => _store.PutLinked(digest, source, stat, LinkMode.Hardlink));
+
+        Assert.False(_store.Contains(digest));
+        Assert.Empty(_store.TempFiles());
+    }
+
+    [Fact]
+    public void PutLinked_Reflink_ClonesOrSaysItCannot()
+    {
+        var source = _dir.Write("data.bin", "clone me");
+        var stat = FileStat.Of(source)!.Value;
+        var digest = ContentHasher.HashFile(source);
+
+        var result = _store.PutLinked(digest, source, stat, LinkMode.Reflink);
+
+        // ext4 and tmpfs cannot clone (null: the caller copies); btrfs and XFS can.
+        if (result is null)
+        {
+            Assert.False(_store.Contains(digest));
+        }
+        else
+        {
+            Assert.Equal("clone me", File.ReadAllText(_store.PathOf(digest)));
+            Assert.NotEqual(stat.Inode, FileStat.Of(_store.PathOf(digest))!.Value.Inode);
+        }
+        Assert.Empty(_store.TempFiles());
+        Assert.NotEqual(ReadOnly, File.GetUnixFileMode(source));
+    }
+
     public void Dispose() => _dir.Dispose();
 }

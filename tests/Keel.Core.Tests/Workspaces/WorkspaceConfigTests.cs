@@ -26,6 +26,20 @@ public sealed class WorkspaceConfigTests : IDisposable
         Assert.Equal(new WorkspaceConfig("sqlite:x.db", "file:elsewhere", "local", true), config);
     }
 
+    [Theory]
+    [InlineData("link: hardlink\n", Keel.Objects.LinkMode.Hardlink)]
+    [InlineData("link: reflink  # clone where possible\n", Keel.Objects.LinkMode.Reflink)]
+    [InlineData("{link: copy}\n", Keel.Objects.LinkMode.Copy)]
+    public void Load_Link_Read(string yaml, Keel.Objects.LinkMode expected) => Assert.Equal(expected, Load(yaml).Link);
+
+    [Fact]
+    public void Load_UnknownLinkMode_NamedWithPosition()
+    {
+        var e = Fails("objects: file:.keel/objects\nlink: symlink\n");
+
+        Assert.Contains("config.yaml:2:7: 'link' is copy, hardlink or reflink, not 'symlink'", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_UnclosedQuote_NamesFileLineAndColumn()
     {

@@ -1,0 +1,20 @@
+namespace Keel.Objects;
+
+/// <summary>
+/// How <c>keel add</c> puts a workspace file into the local object store (<c>link:</c> in
+/// <c>.keel/config.yaml</c>, or <c>keel add --link</c>), like DVC's <c>cache.type</c>.
+/// </summary>
+public enum LinkMode
+{
+    /// <summary>A copy: the workspace file stays the user's to edit; costs a full write.</summary>
+    Copy,
+
+    /// <summary>
+    /// The workspace file itself becomes the object (a hard link, made read-only): no copy at
+    /// all, but editing the file in place after <c>chmod u+w</c> would change a stored object.
+    /// </summary>
+    Hardlink,
+
+    /// <summary>A copy-on-write clone (FICLONE) where the file system supports it (btrfs, XFS); a copy elsewhere.</summary>
+    Reflink,
+}
