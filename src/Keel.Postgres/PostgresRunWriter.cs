@@ -69,19 +69,27 @@ internal static class PostgresRunWriter
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>Batches this large go through binary COPY; smaller ones through one batched INSERT round trip.</summary>
+    internal const int CopyThreshold = 32;
+
     private static async Task WriteMetricsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string run, IReadOnlyList<MetricPoint> metrics, CancellationToken ct)
     {
         // The latest-value table only needs the last point per key of this batch.
         var last = new Dictionary<string, MetricPoint>(StringComparer.Ordinal);
+        foreach (var m in metrics)
+            if (!last.TryGetValue(m.Key, out var prev) || m.Step >= prev.Step) last[m.Key] = m;
+        if (metrics.Count >= CopyThreshold) await CopyMetricsAsync(conn, run, metrics, ct).ConfigureAwait(false);
         var b = new NpgsqlBatch(conn, tx);
         await using (b.ConfigureAwait(false))
         {
-            foreach (var m in metrics)
+            if (metrics.Count < CopyThreshold)
             {
-                var c = new NpgsqlBatchCommand("INSERT INTO run_metrics(run_id, key, value, step, timestamp) VALUES ($1, $2, $3, $4, $5)");
-                AddMetric(c, run, m);
-                b.BatchCommands.Add(c);
-                if (!last.TryGetValue(m.Key, out var prev) || m.Step >= prev.Step) last[m.Key] = m;
+                foreach (var m in metrics)
+                {
+                    var c = new NpgsqlBatchCommand("INSERT INTO run_metrics(run_id, key, value, step, timestamp) VALUES ($1, $2, $3, $4, $5)");
+                    AddMetric(c, run, m);
+                    b.BatchCommands.Add(c);
+                }
             }
             foreach (var m in last.Values)
             {
@@ -94,6 +102,28 @@ internal static class PostgresRunWriter
                 b.BatchCommands.Add(c);
             }
             await b.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    // COPY runs inside the caller's transaction (the connection's open one), so a failure later in
+    // the batch leaves none of these rows behind. NaN is stored as NULL, as the INSERT path does.
+    private static async Task CopyMetricsAsync(NpgsqlConnection conn, string run, IReadOnlyList<MetricPoint> metrics, CancellationToken ct)
+    {
+        var w = await conn.BeginBinaryImportAsync("COPY run_metrics(run_id, key, value, step, timestamp) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        await using (w.ConfigureAwait(false))
+        {
+            // Rows are buffered by the importer: synchronous writes avoid an async state machine per column.
+            foreach (var m in metrics)
+            {
+                w.StartRow();
+                w.Write(run, NpgsqlDbType.Text);
+                w.Write(m.Key, NpgsqlDbType.Text);
+                if (double.IsNaN(m.Value)) w.WriteNull();
+                else w.Write(m.Value, NpgsqlDbType.Double);
+                w.Write(m.Step, NpgsqlDbType.Bigint);
+                w.Write(m.Timestamp.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint);
+            }
+            await w.CompleteAsync(ct).ConfigureAwait(false);
         }
     }
 
