@@ -55,14 +55,14 @@ public sealed class ChurnOnTeamBackendsTests : IDisposable
 
         // Reproduce rebuilds the model from the recorded state (PostgreSQL records, S3 objects).
         cli.Run(ws, "models", "register", "churn", "--from", "train", "--metrics", "metrics/eval.json");
-        var reproduced = cli.Run(ws, 0, TimeSpan.FromMinutes(30), "reproduce", "churn@1", "--json").Json();
+        var reproduced = cli.Run(ws, 0, TimeSpan.FromMinutes(30), "reproduce", "models/churn.zip", "--json").Json();
         Assert.True(reproduced.GetProperty("passed").GetBoolean(), reproduced.ToString());
         var outputs = reproduced.GetProperty("outputs").EnumerateArray().ToList();
         Assert.Contains(outputs, o => o.GetProperty("path").GetString() == "models/churn.zip" && o.GetProperty("status").GetString() == "pass");
 
         // Verify checks integrity, runs the registered behaviour tests and signs an attestation.
         cli.Run(ws, "keys", "generate");
-        var verify = cli.Run(ws, 0, TimeSpan.FromMinutes(10), "verify", "churn@1", "--no-reproduce", "--report", _dir.File("report")).Stdout;
+        var verify = cli.Run(ws, 0, TimeSpan.FromMinutes(10), "verify", "models/churn.zip", "--no-reproduce", "--report", _dir.File("report")).Stdout;
         Assert.Contains("behaviour tests: pass (6 passed, 0 failed)", verify, StringComparison.Ordinal);
         Assert.Contains("VERIFIED", verify, StringComparison.Ordinal);
         cli.Run(ws, "attest", "verify", _dir.File("report/attestation.dsse.json"));
