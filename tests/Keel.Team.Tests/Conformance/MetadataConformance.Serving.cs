@@ -5,7 +5,7 @@ using Keel.Team.Tests.Infrastructure;
 
 namespace Keel.Team.Tests.Conformance;
 
-/// <summary>What serving and tracking write while a model is live: deployments, feedback labels, run heartbeats.</summary>
+/// <summary>What serving and tracking write while a model is live: deployments, feedback labels, metric flushes, run heartbeats.</summary>
 public abstract partial class MetadataConformance
 {
     [ServiceFact]
@@ -70,6 +70,34 @@ public abstract partial class MetadataConformance
         Assert.Equal(T0.AddMinutes(1), churn[2].ReceivedAt);
         Assert.Equal("3.5", Assert.Single(await store.Models.FeedbackAsync("other", default)).Label);
         Assert.Empty(await store.Models.FeedbackAsync("nobody", default));
+    }
+
+    [ServiceFact]
+    public async Task Log_LargeMetricBatch_StoredWholeAndRefusedWholeOnceTheRunEnded()
+    {
+        // Given a flush of 500 points on two keys (PostgreSQL takes binary COPY from 32 points on), the last one NaN.
+        var store = Open();
+        var run = await store.Runs.CreateAsync(NewRunAt("flush", 0), default);
+        var points = Enumerable.Range(0, 500)
+            .Select(i => new MetricPoint(i % 2 == 0 ? "loss" : "acc", i == 499 ? double.NaN : i, i / 2, T0.AddSeconds(i))).ToList();
+
+        await store.Runs.LogAsync(run.Id, RunBatch.OfMetrics(points), default);
+
+        // Then every point reads back in step order, and the latest values are the last steps.
+        var loss = await Open().Runs.MetricHistoryAsync(run.Id, "loss", default);
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => 2.0 * i), loss.Select(m => m.Value));
+        Assert.Equal(T0.AddSeconds(498), loss[^1].Timestamp);
+        var detail = (await store.Runs.GetDetailAsync(run.Id, default))!;
+        Assert.Equal((498.0, 249L), (detail.LatestMetrics["loss"].Value, detail.LatestMetrics["loss"].Step));
+        Assert.True(double.IsNaN(detail.LatestMetrics["acc"].Value));
+
+        // And once the run ended, or for a run that does not exist, the whole flush is refused and nothing is added.
+        await store.Runs.FinishAsync(run.Id, new RunCompletion(RunStatus.Finished, T0.AddMinutes(1), 0, null), default);
+        var ended = await Assert.ThrowsAsync<KeelException>(() => store.Runs.LogAsync(run.Id, RunBatch.OfMetrics(points), default));
+        Assert.Contains("has ended", ended.Message, StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<KeelException>(() => store.Runs.LogAsync(RunId.New(TimeProvider.System), RunBatch.OfMetrics(points), default));
+        Assert.Contains("no run", missing.Message, StringComparison.Ordinal);
+        Assert.Equal(250, (await store.Runs.MetricHistoryAsync(run.Id, "loss", default)).Count);
     }
 
     [ServiceFact]
