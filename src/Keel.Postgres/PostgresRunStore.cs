@@ -75,6 +75,13 @@ internal sealed class PostgresRunStore(PostgresDatabase db) : IRunStore
         if (batch.IsEmpty) return;
         await db.WriteAsync(async (conn, tx) =>
         {
+            if (batch.Metrics.Count >= PostgresRunWriter.CopyThreshold && batch.Params.Count + batch.Tags.Count + batch.Inputs.Count + batch.Outputs.Count == 0)
+            {
+                // A metric flush: COPY first, then the running check and the latest values in one
+                // round trip; a run that is not running throws before commit, so no row stays.
+                EnsureRunning(id, await PostgresRunWriter.CopyMetricsCheckedAsync(conn, tx, id, batch.Metrics, cancellationToken).ConfigureAwait(false));
+                return 0;
+            }
             await RequireRunningAsync(conn, tx, id, cancellationToken).ConfigureAwait(false);
             await PostgresRunWriter.WriteAsync(conn, tx, id, batch, cancellationToken).ConfigureAwait(false);
             return 0;
@@ -228,8 +235,12 @@ internal sealed class PostgresRunStore(PostgresDatabase db) : IRunStore
         // FOR UPDATE holds the run's row to commit: the per-run analogue of BEGIN IMMEDIATE.
         await using var cmd = new NpgsqlCommand("SELECT status FROM runs WHERE id = $1 FOR UPDATE", conn, tx);
         cmd.Parameters.AddWithValue(id.ToString());
-        var status = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) as string
-            ?? throw new KeelException($"no run {id}; 'keel runs list' shows the runs of this workspace");
+        EnsureRunning(id, await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) as string);
+    }
+
+    private static void EnsureRunning(RunId id, string? status)
+    {
+        if (status is null) throw new KeelException($"no run {id}; 'keel runs list' shows the runs of this workspace");
         if (status != "running")
             throw new KeelException($"run {id.Short} is {status}; logging to a run that has ended is an error (start a new run)");
     }

@@ -69,31 +69,101 @@ internal static class PostgresRunWriter
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>Batches this large go through binary COPY; smaller ones through one batched INSERT round trip.</summary>
+    internal const int CopyThreshold = 32;
+
     private static async Task WriteMetricsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string run, IReadOnlyList<MetricPoint> metrics, CancellationToken ct)
     {
-        // The latest-value table only needs the last point per key of this batch.
-        var last = new Dictionary<string, MetricPoint>(StringComparer.Ordinal);
-        var b = new NpgsqlBatch(conn, tx);
+        if (metrics.Count >= CopyThreshold) await CopyMetricsAsync(conn, run, metrics, ct).ConfigureAwait(false);
+        var b = LatestBatch(conn, tx, run, LastPerKey(metrics));
         await using (b.ConfigureAwait(false))
         {
-            foreach (var m in metrics)
+            if (metrics.Count < CopyThreshold)
             {
-                var c = new NpgsqlBatchCommand("INSERT INTO run_metrics(run_id, key, value, step, timestamp) VALUES ($1, $2, $3, $4, $5)");
-                AddMetric(c, run, m);
-                b.BatchCommands.Add(c);
-                if (!last.TryGetValue(m.Key, out var prev) || m.Step >= prev.Step) last[m.Key] = m;
-            }
-            foreach (var m in last.Values)
-            {
-                var c = new NpgsqlBatchCommand("""
-                    INSERT INTO run_latest_metrics(run_id, key, value, step, timestamp) VALUES ($1, $2, $3, $4, $5)
-                    ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
-                    WHERE excluded.step >= run_latest_metrics.step
-                    """);
-                AddMetric(c, run, m);
-                b.BatchCommands.Add(c);
+                var at = 0;
+                foreach (var m in metrics)
+                {
+                    var c = new NpgsqlBatchCommand("INSERT INTO run_metrics(run_id, key, value, step, timestamp) VALUES ($1, $2, $3, $4, $5)");
+                    AddMetric(c, run, m);
+                    b.BatchCommands.Insert(at++, c);
+                }
             }
             await b.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A large metric batch: binary COPY, then one round trip that locks the run's row, reads its
+    /// status and upserts the latest values. Returns the status (null: no such run); the caller
+    /// throws unless it is running, which rolls the whole transaction back.
+    /// </summary>
+    public static async Task<string?> CopyMetricsCheckedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunId id, IReadOnlyList<MetricPoint> metrics, CancellationToken ct)
+    {
+        var run = id.ToString();
+        await CopyMetricsAsync(conn, run, metrics, ct).ConfigureAwait(false);
+        var b = LatestBatch(conn, tx, run, LastPerKey(metrics));
+        await using (b.ConfigureAwait(false))
+        {
+            var check = new NpgsqlBatchCommand("SELECT status FROM runs WHERE id = $1 FOR UPDATE");
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run });
+            b.BatchCommands.Insert(0, check);
+            string? status = null;
+            var r = await b.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (r.ConfigureAwait(false))
+            {
+                if (await r.ReadAsync(ct).ConfigureAwait(false)) status = r.GetString(0);
+                while (await r.NextResultAsync(ct).ConfigureAwait(false))
+                {
+                }
+            }
+            return status;
+        }
+    }
+
+    private static Dictionary<string, MetricPoint>.ValueCollection LastPerKey(IReadOnlyList<MetricPoint> metrics)
+    {
+        var last = new Dictionary<string, MetricPoint>(StringComparer.Ordinal);
+        foreach (var m in metrics)
+            if (!last.TryGetValue(m.Key, out var prev) || m.Step >= prev.Step) last[m.Key] = m;
+        return last.Values;
+    }
+
+    // The latest-value table only needs the last point per key of a batch.
+    private static NpgsqlBatch LatestBatch(NpgsqlConnection conn, NpgsqlTransaction tx, string run, IEnumerable<MetricPoint> latest)
+    {
+        var b = new NpgsqlBatch(conn, tx);
+        foreach (var m in latest)
+        {
+            var c = new NpgsqlBatchCommand("""
+                INSERT INTO run_latest_metrics(run_id, key, value, step, timestamp) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
+                WHERE excluded.step >= run_latest_metrics.step
+                """);
+            AddMetric(c, run, m);
+            b.BatchCommands.Add(c);
+        }
+        return b;
+    }
+
+    // COPY runs inside the caller's transaction (the connection's open one), so a failure later in
+    // the batch leaves none of these rows behind. NaN is stored as NULL, as the INSERT path does.
+    private static async Task CopyMetricsAsync(NpgsqlConnection conn, string run, IReadOnlyList<MetricPoint> metrics, CancellationToken ct)
+    {
+        var w = await conn.BeginBinaryImportAsync("COPY run_metrics(run_id, key, value, step, timestamp) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        await using (w.ConfigureAwait(false))
+        {
+            // Rows are buffered by the importer: synchronous writes avoid an async state machine per column.
+            foreach (var m in metrics)
+            {
+                w.StartRow();
+                w.Write(run, NpgsqlDbType.Text);
+                w.Write(m.Key, NpgsqlDbType.Text);
+                if (double.IsNaN(m.Value)) w.WriteNull();
+                else w.Write(m.Value, NpgsqlDbType.Double);
+                w.Write(m.Step, NpgsqlDbType.Bigint);
+                w.Write(m.Timestamp.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint);
+            }
+            await w.CompleteAsync(ct).ConfigureAwait(false);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Keel.S3;
 /// are served from there. Large files go up in parallel multipart uploads. The SDK retries
 /// transient errors (standard mode: exponential backoff with jitter).
 /// </summary>
-internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IDisposable
+internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IListedWrites, IDisposable
 {
     internal const long MultipartThreshold = 32L << 20;
     internal const long PartSize = 16L << 20;
@@ -70,6 +70,18 @@ internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IDisp
     public bool PutFile(Digest digest, string sourcePath)
     {
         if (Head(digest) is not null) return false;
+        PutFileUnchecked(digest, sourcePath);
+        return true;
+    }
+
+    /// <summary>
+    /// One PUT (or a multipart upload), no HEAD first: for a transfer that listed the bucket. A PUT
+    /// is atomic on S3 and the key names the content, so racing another writer of the same object
+    /// stores the same bytes once.
+    /// </summary>
+    public void PutFileUnchecked(Digest digest, string sourcePath)
+    {
+        _ = _bucketChecked.Value;
         var size = new FileInfo(sourcePath).Length;
         if (size >= MultipartThreshold) UploadMultipart(ObjectKey(digest), sourcePath, size);
         else
@@ -82,7 +94,6 @@ internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IDisp
                 UseChunkEncoding = false,
             }));
         }
-        return true;
     }
 
     public Stream OpenRead(Digest digest) =>

@@ -150,8 +150,14 @@ public sealed class SlurmExecutor : IStageExecutor, IDisposable
         var sb = new StringBuilder();
         sb.Append("#!/bin/bash\n");
         sb.Append("# keel stage '").Append(spec.Stage.Replace("'", "", StringComparison.Ordinal)).Append("': fetch inputs, run, push outputs (no shared filesystem)\n");
-        sb.Append("export HOME=\"${TMPDIR:-/tmp}\" DOTNET_CLI_HOME=\"${TMPDIR:-/tmp}\" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1\n");
-        sb.Append("exec ").Append(Quote(_options.KeelBinary)).Append(" worker run --scratch \"${TMPDIR:-/tmp}\" --spec ").Append(encoded).Append('\n');
+        // The job runs as whoever Slurm maps the submission to (slurmrestd's user under rest_auth/local), whose
+        // home may not exist on the node: give it a private, persistent home in node-local scratch, so the .NET
+        // SDK's first-run files and a NuGet packages folder (unless NUGET_PACKAGES is forwarded) are its own.
+        sb.Append("scratch=${TMPDIR:-").Append(Quote(_options.Scratch)).Append("}\n");
+        sb.Append("home=\"$scratch/keel-home-$(id -u)\"\n");
+        sb.Append("mkdir -p \"$home\" && chmod 700 \"$home\" || exit 125\n");
+        sb.Append("export HOME=\"$home\" DOTNET_CLI_HOME=\"$home\" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1\n");
+        sb.Append("exec ").Append(Quote(_options.KeelBinary)).Append(" worker run --scratch \"$scratch\" --spec ").Append(encoded).Append('\n');
         return sb.ToString();
     }
 
@@ -163,7 +169,7 @@ public sealed class SlurmExecutor : IStageExecutor, IDisposable
             ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
             ["KEEL_WORKER_OBJECTS"] = _objectsUri,
         };
-        foreach (var name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "DOTNET_ROOT" })
+        foreach (var name in _options.Forward)
         {
             if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } v) env[name] = v;
         }

@@ -6,7 +6,10 @@ using NpgsqlTypes;
 
 namespace Keel.Bench.Team;
 
-/// <summary>Lineage ingestion (nodes with an edge each) into PostgreSQL through Keel's store against a bare binary COPY of the same rows into the same schema.</summary>
+/// <summary>
+/// Lineage ingestion (nodes with an edge each) and metric ingestion into PostgreSQL through
+/// Keel's stores, each against a bare binary COPY of the same rows into the same schema.
+/// </summary>
 internal sealed class PostgresIngestBench : IBenchGroup
 {
     public string Name => "postgres";
@@ -72,9 +75,10 @@ internal sealed class PostgresIngestBench : IBenchGroup
         }
         var bare = rows / clock.Elapsed.TotalSeconds;
         yield return new Figure(Name, $"lineage ingestion, {rows:N0} nodes + edges", keel / 1000, "k rows/s", "bare binary COPY", bare / 1000, keel / bare, ">= 0.70");
+        yield return PostgresMetricIngest.Measure(Name, admin, context.Quick);
     }
 
-    private static string NewDatabase(string admin)
+    internal static string NewDatabase(string admin)
     {
         var name = "keel_bench_" + Guid.NewGuid().ToString("N")[..12];
         using (var conn = new NpgsqlConnection(PostgresUri.Parse(admin).ConnectionString))

@@ -64,6 +64,14 @@ internal sealed class ObjectTransfer(IObjectStore source, IObjectStore destinati
         return present.ToHashSet();
     }
 
+    // Run has just found the object missing (one listing, or one question each): asking again
+    // before writing would double the round trips of a push.
+    private void Put(Digest digest, string path)
+    {
+        if (destination is IListedWrites listed) listed.PutFileUnchecked(digest, path);
+        else destination.PutFile(digest, path);
+    }
+
     private long CopyOne(Digest digest, IProgress<long>? progress)
     {
         long size;
@@ -72,7 +80,7 @@ internal sealed class ObjectTransfer(IObjectStore source, IObjectStore destinati
             var path = local.PathOf(digest);
             if (!File.Exists(path)) throw new ObjectMissingException(digest);
             size = new FileInfo(path).Length;
-            destination.PutFile(digest, path);
+            Put(digest, path);
         }
         else
         {
@@ -81,7 +89,7 @@ internal sealed class ObjectTransfer(IObjectStore source, IObjectStore destinati
             {
                 source.CopyTo(digest, temp);
                 size = new FileInfo(temp).Length;
-                destination.PutFile(digest, temp);
+                Put(digest, temp);
             }
             finally
             {

@@ -55,6 +55,28 @@ public sealed class SlurmDependencyTests : IDisposable
     }
 
     [ServiceFact]
+    public async Task Wait_JobKilledOnTheNode_FailsWithTheSlurmStateAndNoOutputs()
+    {
+        // Given a running job.
+        var uri = Services.NewS3Bucket("ws");
+        using var executor = SlurmFixture.Executor(new S3ObjectStore(uri, _dir.File("cache")), uri);
+        var a = Job("a", "sleep 120; echo late > o.txt");
+        var ja = await executor.SubmitAsync(a, [], CancellationToken.None);
+        var conf = new Dictionary<string, string> { ["SLURM_CONF"] = Environment.GetEnvironmentVariable("KEEL_TEST_SLURM_CONF")! };
+        for (var i = 0; i < 300 && TeamCli.Sh(_dir.Path, $"squeue -h -j {ja.Id} -o %T", conf).Trim() != "RUNNING"; i++) await Task.Delay(100);
+
+        // When an administrator (or the node) kills it.
+        TeamCli.Sh(_dir.Path, $"scancel {ja.Id}", conf);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var outcome = await executor.WaitAsync(ja, a, limit.Token);
+
+        // Then the stage fails, saying what Slurm reported (whether or not the worker got to report), with nothing written.
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("CANCELLED", outcome.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(a.WorkingDirectory, "o.txt")));
+    }
+
+    [ServiceFact]
     public void Register_FileObjectStore_RefusedWithAClearMessage()
     {
         Keel.Slurm.SlurmBackend.Register();

@@ -12,7 +12,7 @@ namespace Keel.Team.Tests.Conformance;
 /// The metadata contracts, run against every backend. <see cref="Open"/> returns a new client
 /// of the same database each call, like a second process; tests that need concurrency open several.
 /// </summary>
-public abstract class MetadataConformance : IDisposable
+public abstract partial class MetadataConformance : IDisposable
 {
     private readonly List<IMetadataStore> _opened = [];
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);

@@ -6,8 +6,8 @@ namespace Keel.Team.Tests.EndToEnd;
 
 /// <summary>
 /// The real <c>keel</c> binary on a workspace whose .keel/config.yaml points at PostgreSQL, S3
-/// and Slurm: nothing else changes. A two-stage pipeline of shell commands (not the churn
-/// example: jobs run as the slurm user, which cannot read this machine's NuGet cache).
+/// and Slurm: nothing else changes. A two-stage pipeline of shell commands; the churn example
+/// runs in <see cref="ChurnOnTeamBackendsTests"/>.
 /// </summary>
 [RequiresService("KEEL_TEST_SLURM")]
 public sealed class TeamPipelineTests : IDisposable
@@ -90,6 +90,34 @@ public sealed class TeamPipelineTests : IDisposable
         Assert.False(File.Exists(Path.Combine(ws, "never.txt")));
     }
 
+    [ServiceFact]
+    public void Run_OnSlurm_ForwardsNamedVariablesAndGivesTheJobAPrivateHome()
+    {
+        // Given a stage that reports its user, home and two variables, only one of them named in env=.
+        var ws = _dir.File("env");
+        Directory.CreateDirectory(ws);
+        Keel(ws, "init", ".");
+        File.WriteAllText(Path.Combine(ws, ".keel/config.yaml"),
+            $"metadata: sqlite:.keel/keel.db\nobjects: {Services.NewS3Bucket("o")}\nexecutor: {Services.Slurm}?keel={Uri.EscapeDataString(SlurmFixture.KeelBinary)}&env=KEEL_E2E_MARK\n");
+        File.WriteAllText(Path.Combine(ws, "keel.yaml"), """
+            stages:
+              env:
+                cmd: mkdir -p out && { id -un; echo "$HOME"; echo "mark=$KEEL_E2E_MARK"; echo "other=$KEEL_E2E_OTHER"; test -w "$HOME" && echo writable; } > out/env.txt
+                outs: [{path: out, kind: data}]
+            """);
+
+        // When it runs as a Slurm job.
+        Keel(ws, 0, new Dictionary<string, string> { ["KEEL_E2E_MARK"] = "forwarded", ["KEEL_E2E_OTHER"] = "kept-back" }, "run");
+
+        // Then the named variable arrived, the other did not, and home is the job user's own folder in scratch.
+        var lines = File.ReadAllLines(Path.Combine(ws, "out/env.txt"));
+        Assert.Equal($"/tmp/keel-home-{UidOf(lines[0])}", lines[1]);
+        Assert.Equal(["mark=forwarded", "other=", "writable"], lines[2..]);
+    }
+
+    private static string UidOf(string user) =>
+        File.ReadLines("/etc/passwd").Select(l => l.Split(':')).First(f => f[0] == user)[2];
+
     private static string HashOf(string ws, string path)
     {
         var r = Keel(ws, "hash", path);
@@ -98,11 +126,15 @@ public sealed class TeamPipelineTests : IDisposable
 
     private static (int ExitCode, string Stdout, string Stderr, Func<JsonElement> Json) Keel(string cwd, params string[] args) => Keel(cwd, 0, args);
 
-    private static (int ExitCode, string Stdout, string Stderr, Func<JsonElement> Json) Keel(string cwd, int expectExit, params string[] args)
+    private static (int ExitCode, string Stdout, string Stderr, Func<JsonElement> Json) Keel(string cwd, int expectExit, params string[] args) =>
+        Keel(cwd, expectExit, new Dictionary<string, string>(), args);
+
+    private static (int ExitCode, string Stdout, string Stderr, Func<JsonElement> Json) Keel(string cwd, int expectExit, Dictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(SlurmFixture.KeelBinary) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CI"] = "1";
+        foreach (var (k, v) in environment) info.Environment[k] = v;
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
