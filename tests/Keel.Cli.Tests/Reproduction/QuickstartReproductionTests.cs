@@ -52,6 +52,19 @@ public sealed class QuickstartReproductionTests(QuickstartFixture fixture) : IDi
     }
 
     [Fact]
+    public void Reproduce_RegisteredVersion_ReproducesTheRunOutputItWasRegisteredFrom()
+    {
+        var cli = new ReproCli(Path.Combine(_temp, "home"));
+
+        var r = cli.Run(fixture.Cli.Root, "reproduce", "churn@1", "--in", Path.Combine(_temp, "by-version"), "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var json = ReproCli.Json(r);
+        Assert.True(json.GetProperty("passed").GetBoolean());
+        Assert.Contains(json.GetProperty("outputs").EnumerateArray(), o => o.GetProperty("path").GetString() == "models/churn.zip" && o.GetProperty("status").GetString() == "pass");
+    }
+
+    [Fact]
     public void Bundle_ExportImportIntoAnotherWorkspace_VerifiesAndReproducesThereFromTheBundledCode()
     {
         var cli = new ReproCli(Path.Combine(_temp, "home"));
