@@ -37,6 +37,25 @@ public sealed class AddStatusCheckoutTests
     }
 
     [Fact]
+    public void Checkout_ByDigest_MaterialisesThatVersion()
+    {
+        using var ws = TempWorkspace.Init();
+        ws.WriteTree("raw", 6, seed: 8);
+        var before = TreeAssert.Snapshot(ws.PathOf("raw"));
+        var digest = ws.Keel("add", "raw", "--json").Json().GetProperty("digest").GetString()!;
+        ws.WriteTree("raw", 9, seed: 9);
+        Assert.Equal(0, ws.Keel("add", "raw").ExitCode);
+
+        var r = ws.Keel("checkout", digest, "-o", "old");
+        var unknown = ws.Keel("checkout", "blake3:" + new string('0', 64), "-o", "none");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        TreeAssert.Matches(before, ws.PathOf("old"));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("no dataset version has the digest", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddThenCheckout_AfterDeletingTree_RestoresEveryByteAndMode()
     {
         using var ws = TempWorkspace.Init();
