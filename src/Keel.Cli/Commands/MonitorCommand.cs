@@ -19,7 +19,7 @@ internal static class MonitorCommand
 {
     public static void AddTo(RootCommand root)
     {
-        var name = new Argument<string>("name") { Description = "the monitored model (names alerts, gauges and runs)" };
+        var name = new Argument<string>("name") { Description = "the monitored model: NAME (the version(s) under --alias), NAME@ALIAS or NAME@N" };
         var alias = new Option<string>("--alias") { Description = "monitor the version(s) served under NAME@ALIAS (default production)", DefaultValueFactory = _ => "production" };
         var reference = new Option<string?>("--reference") { Description = "reference instead of the deployment's profile: training data CSV, or a profile .json saved with --save-profile" };
         var current = new Option<string[]>("--current") { Description = "read CSV files or patterns (prod/*.csv) instead of the serving capture; needs --reference", AllowMultipleArgumentsPerToken = true };
@@ -46,8 +46,9 @@ internal static class MonitorCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            string model = parse.GetValue(name)!;
-            string aliasName = parse.GetValue(alias)!;
+            string target = parse.GetValue(name)!;
+            string model = target.Split('@')[0];
+            string aliasName = target.Contains('@', StringComparison.Ordinal) ? target[(target.IndexOf('@', StringComparison.Ordinal) + 1)..] : parse.GetValue(alias)!;
             var columns = new CsvColumns(parse.GetValue(idColumn)!, parse.GetValue(timeColumn)!, "model_version", parse.GetValue(scoreColumn)!,
                 parse.GetValue(labelColumn)!, new HashSet<string>(parse.GetValue(ignore) ?? [], StringComparer.Ordinal));
             string? referencePath = parse.GetValue(reference);
@@ -87,9 +88,11 @@ internal static class MonitorCommand
                     IProductionSnapshot snapshot;
                     ReferenceProfile profile;
                     IFeedbackSource? labels = parse.GetValue(feedback) is { } f ? new CsvFeedbackSource(f, columns.Id, columns.Label) : null;
+                    bool canAct = true;
                     if (ws is not null)
                     {
-                        var deployment = await MonitoredDeployment.ResolveAsync(ws, model, aliasName, ct).ConfigureAwait(false);
+                        var deployment = await MonitoredDeployment.ResolveAsync(ws, target, parse.GetValue(alias)!, ct).ConfigureAwait(false);
+                        canAct = deployment.Alias is not null;
                         var capture = new CaptureSource(ws, deployment);
                         source = capture;
                         snapshot = new CaptureSnapshot(ws, deployment, capture, LabelColumn(ws, model));
@@ -110,7 +113,9 @@ internal static class MonitorCommand
                     if (reportPath is not null) await File.WriteAllTextAsync(reportPath, MonitorReportHtml.Render(profile, result, session.LastWindows), ct).ConfigureAwait(false);
                     if (asJson) CliContext.WriteJson(result);
                     else MonitorText.Write(result, Console.Out);
-                    if (result.Alerted && policy.HasActions)
+                    if (result.Alerted && policy.HasActions && !canAct)
+                        Console.Error.WriteLine($"keel: the monitor policy acts on an alias; {target} names a version, so no action was taken");
+                    else if (result.Alerted && policy.HasActions)
                         await MonitorActions.RunAsync(policy, workspaceRoot, model, aliasName, result, snapshot, asJson, ct).ConfigureAwait(false);
                     if (!parse.GetValue(watch) || (cycles > 0 && cycle >= cycles)) break;
                     await Task.Delay(TimeSpan.FromSeconds(seconds), CliContext.Time, ct).ConfigureAwait(false);

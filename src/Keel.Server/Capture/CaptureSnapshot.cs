@@ -19,7 +19,7 @@ internal sealed class CaptureSnapshot(Workspace workspace, MonitoredDeployment d
     public async Task<SnapshotResult> WriteAsync(string directory, CancellationToken cancellationToken)
     {
         var segments = source.Segments;
-        if (segments.Count == 0) throw new KeelException($"no captured predictions of {deployment.Name}@{deployment.Alias} to snapshot");
+        if (segments.Count == 0) throw new KeelException($"no captured predictions of {deployment.Description} to snapshot");
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var label in new StoredFeedbackSource(workspace, deployment.Name).ReadAsync(cancellationToken).ConfigureAwait(false))
             labels.TryAdd(label.RequestId, label.Label);
@@ -50,7 +50,7 @@ internal sealed class CaptureSnapshot(Workspace workspace, MonitoredDeployment d
             }
         }
         if (written == 0)
-            throw new KeelException($"none of the {unlabelled} captured predictions of {deployment.Name}@{deployment.Alias} has a feedback label, so there is nothing to retrain on; post labels to /v1/models/{deployment.Name}/feedback");
+            throw new KeelException($"none of the {unlabelled} captured predictions of {deployment.Description} has a feedback label, so there is nothing to retrain on; post labels to /v1/models/{deployment.Name}/feedback");
         await File.WriteAllTextAsync(file, text.ToString(), cancellationToken).ConfigureAwait(false);
         var sources = segments.Select(s => new RunInput(s.Label, s.Digest, false, "capture")).ToList();
         return new SnapshotResult($"{written} labelled production rows from {segments.Count} captured segment(s) ({unlabelled} without a label left out) as {Path.GetFileName(file)}", sources);
