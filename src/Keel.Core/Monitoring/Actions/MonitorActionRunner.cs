@@ -23,12 +23,19 @@ public sealed class MonitorActionRunner(Workspace workspace, IDeployGate gate, I
         var lines = new List<string>();
         bool drift = result.Windows.Any(w => w.Features.Any(f => f.Drifted) || w.Prediction is { Drifted: true });
         bool belowFloor = result.Windows.Any(w => w.Reasons.Any(r => r.Contains("below the floor", StringComparison.Ordinal) && !r.StartsWith("estimated", StringComparison.Ordinal)));
+        bool promoted = false;
         if (result.Alerted && drift && policy.OnDrift is { } retrain)
         {
-            lines.Add(await RetrainAsync(retrain, model, result, snapshot, cancellationToken).ConfigureAwait(false));
+            (string line, promoted) = await RetrainAsync(retrain, model, result, snapshot, cancellationToken).ConfigureAwait(false);
+            lines.Add(line);
         }
 
-        if (result.Alerted && belowFloor && policy.RollbackOnPerformance)
+        // A retrained model that passed the gate has already replaced the version that fell below the floor: rolling back now would undo it.
+        if (result.Alerted && belowFloor && policy.RollbackOnPerformance && promoted)
+        {
+            lines.Add("rollback skipped: the retrained model just replaced the version that fell below the floor");
+        }
+        else if (result.Alerted && belowFloor && policy.RollbackOnPerformance)
         {
             lines.Add(await InRunAsync($"monitor:{model}:rollback", result, async run =>
             {
@@ -41,8 +48,10 @@ public sealed class MonitorActionRunner(Workspace workspace, IDeployGate gate, I
         return lines;
     }
 
-    private async Task<string> RetrainAsync(RetrainAction action, string model, MonitorResult result, IProductionSnapshot snapshot, CancellationToken ct) =>
-        await InRunAsync($"monitor:{model}:retrain", result, async run =>
+    private async Task<(string Line, bool Promoted)> RetrainAsync(RetrainAction action, string model, MonitorResult result, IProductionSnapshot snapshot, CancellationToken ct)
+    {
+        bool promoted = false;
+        string line = await InRunAsync($"monitor:{model}:retrain", result, async run =>
         {
             string target = Path.Combine(workspace.Root, action.Path);
             Directory.CreateDirectory(target);
@@ -65,9 +74,12 @@ public sealed class MonitorActionRunner(Workspace workspace, IDeployGate gate, I
             }
 
             GateOutcome gated = await gate.EvaluateAsync(model, ct).ConfigureAwait(false);
+            promoted = gated.Passed;
             await Tag(run, "gate", gated.Passed ? "passed" : "not_promoted", ct).ConfigureAwait(false);
             return $"retrained on {added.Version.Ref} ({stages.Count} stage(s)); gate: {gated.Message}";
         }, ct).ConfigureAwait(false);
+        return (line, promoted);
+    }
 
     private async Task<string> InRunAsync(string name, MonitorResult result, Func<RunId, Task<string>> body, CancellationToken ct)
     {
