@@ -24,7 +24,7 @@ public sealed class MonitorCaptureTests(QuickstartFixture fixture) : IDisposable
         Assert.Contains("11. keel monitor churn", stdout);
         Assert.Contains("5000 rows from capture of churn@production (churn@1)", stdout);
         Assert.Contains("ALERT: sustained drift", stdout);
-        Assert.Contains("snapshot: 4000 labelled production rows from 1 captured segment(s)", stdout);
+        Assert.Matches(@"snapshot run \w+: 4000 labelled production rows from 1 captured segment\(s\) \(1000 without a label left out\) as capture-churn-\d+-\d+\.csv into data/production: dataset production@1", stdout);
         Assert.Contains("(4000 from production; seed 42)", stdout);
         Assert.Contains("gate: churn@2 passed 6 behaviour tests; churn@production -> churn@2 (was churn@1)", stdout);
         Assert.Matches(@"(?m)^   churn@production -> churn@2 \(", stdout);
@@ -112,6 +112,7 @@ public sealed class MonitorCaptureTests(QuickstartFixture fixture) : IDisposable
         Assert.Contains("running train:", r.Stdout);
         Assert.Contains("gate: churn@3 passed 6 behaviour tests; churn@production -> churn@3 (was churn@1)", r.Stdout);
         var lineage = cli.Run(root, "lineage", "churn@3", "--up", "--format", "json").Stdout;
+        Assert.Contains("monitor:churn:snapshot", lineage);
         Assert.Contains("predictions:churn@1:", lineage);
         Assert.Contains("deploy:churn@production", lineage);
     }
