@@ -60,6 +60,37 @@ public sealed class MonitorCaptureTests(QuickstartFixture fixture) : IDisposable
         Assert.Contains("nothing to judge (this is not a pass)", r.Stdout);
     }
 
+    [Fact]
+    public async Task Monitor_Watch_CtrlC_StopsCleanlyWithTheExitCodeOfWhatItSaw()
+    {
+        PipelineCli.Check(fixture.Result);
+        var psi = new ProcessStartInfo(PipelineCli.Binary)
+        {
+            WorkingDirectory = fixture.Cli.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in (string[])["monitor", "churn@1", "--watch", "--interval", "600"]) psi.ArgumentList.Add(a);
+        psi.Environment["KEEL_HOME"] = Path.Combine(_temp, "home");
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = await p.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("ALERT:", StringComparison.Ordinal))
+        {
+        }
+        Assert.NotNull(line);
+
+        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        var exited = p.WaitForExit(TimeSpan.FromSeconds(30));
+
+        Assert.True(exited, "keel monitor --watch did not stop on SIGINT");
+        Assert.Equal(1, p.ExitCode);
+        var errors = await stderr;
+        Assert.Contains("keel: monitoring stopped after 1 pass(es)", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
     [Theory]
     [InlineData("churn@staging is not set", "monitor", "churn", "--alias", "staging")]
     [InlineData("nosuch@production is not set", "monitor", "nosuch")]
