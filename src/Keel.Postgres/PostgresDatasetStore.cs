@@ -1,3 +1,4 @@
+using Keel.Datasets;
 using Keel.Lineage;
 using Keel.Metadata;
 using Keel.Objects;
@@ -20,6 +21,13 @@ internal sealed class PostgresDatasetStore(PostgresDatabase db) : IDatasetStore
                 upsert.Parameters.AddWithValue(v.Path);
                 upsert.Parameters.AddWithValue(v.CreatedAt.ToUnixTimeMilliseconds());
                 await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await using (var tracked = new NpgsqlCommand("SELECT path FROM datasets WHERE name = $1", conn, tx))
+            {
+                // Checked again under the dataset lock: two adds of different paths under one name cannot both win.
+                tracked.Parameters.AddWithValue(v.Name);
+                var path = (string)(await tracked.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                if (path != v.Path) throw DatasetPaths.AlreadyTracks(v.Name, path, v.Path);
             }
             int next;
             await using (var max = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) + 1 FROM dataset_versions WHERE name = $1", conn, tx))

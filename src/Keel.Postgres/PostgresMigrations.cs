@@ -244,6 +244,12 @@ internal static class PostgresMigrations
             UNION ALL SELECT training_digest, false, 'training data of ' || name || '@' || version FROM model_versions WHERE training_digest IS NOT NULL
             UNION ALL SELECT package, false, 'serving package of ' || name || '@' || version FROM deployments WHERE package IS NOT NULL;
         """,
+
+        // feedback linked to the version that made the prediction and its deployment (the server checks request ids)
+        """
+        ALTER TABLE prediction_feedback ADD COLUMN version integer;
+        ALTER TABLE prediction_feedback ADD COLUMN deployment_node bigint;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -157,12 +157,14 @@ internal sealed class PostgresModelRegistry(PostgresDatabase db) : IModelRegistr
             {
                 foreach (var l in labels)
                 {
-                    var c = new NpgsqlBatchCommand("INSERT INTO prediction_feedback(request_id, \"row\", model, label, received_at) VALUES ($1, $2, $3, $4, $5)");
+                    var c = new NpgsqlBatchCommand("INSERT INTO prediction_feedback(request_id, \"row\", model, label, received_at, version, deployment_node) VALUES ($1, $2, $3, $4, $5, $6, $7)");
                     c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = l.RequestId });
                     c.Parameters.Add(new NpgsqlParameter<int> { TypedValue = l.Row });
                     c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = l.Model });
                     c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = l.Label });
                     c.Parameters.Add(new NpgsqlParameter<long> { TypedValue = l.ReceivedAt.ToUnixTimeMilliseconds() });
+                    c.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = l.Version });
+                    c.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = l.DeploymentNode });
                     batch.BatchCommands.Add(c);
                 }
                 return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -173,12 +175,15 @@ internal sealed class PostgresModelRegistry(PostgresDatabase db) : IModelRegistr
     public Task<IReadOnlyList<FeedbackLabel>> FeedbackAsync(string model, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<FeedbackLabel>>(async conn =>
         {
-            await using var cmd = new NpgsqlCommand("SELECT request_id, \"row\", model, label, received_at FROM prediction_feedback WHERE model = $1 ORDER BY seq", conn);
+            await using var cmd = new NpgsqlCommand("SELECT request_id, \"row\", model, label, received_at, version, deployment_node FROM prediction_feedback WHERE model = $1 ORDER BY seq", conn);
             cmd.Parameters.AddWithValue(model);
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var list = new List<FeedbackLabel>();
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-                list.Add(new FeedbackLabel(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4))));
+            {
+                list.Add(new FeedbackLabel(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
+                    r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt64(6)));
+            }
             return list;
         }, cancellationToken);
 

@@ -26,6 +26,7 @@ public static class KeelServer
         services.AddSingleton<ModelHost>();
         services.AddSingleton<PredictionCapture>();
         services.AddSingleton<CaptureWriter>();
+        services.AddSingleton<CapturedRequests>();
         services.AddHostedService(sp => sp.GetRequiredService<CaptureWriter>());
         services.AddHostedService<RegistryPoller>();
         services.AddProblemDetails();

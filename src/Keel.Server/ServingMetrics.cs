@@ -26,11 +26,14 @@ internal sealed class ServingMetrics
         _swaps = f.CreateCounter("keel_model_swaps_total", "Hot swaps done.", new CounterConfiguration { LabelNames = ["model"] });
         _swapFailures = f.CreateCounter("keel_model_swap_failures_total", "Hot swaps refused because the new version failed to load.", new CounterConfiguration { LabelNames = ["model"] });
         _version = f.CreateGauge("keel_model_version", "The stable version being served.", new GaugeConfiguration { LabelNames = ["model"] });
-        CaptureDropped = f.CreateCounter("keel_capture_dropped_total", "Captured rows dropped because the capture queue was full.");
+        CaptureDropped = f.CreateCounter("keel_capture_dropped_total", "Captured rows dropped: the capture queue was full, or the log could not be written.");
         CaptureWritten = f.CreateCounter("keel_capture_rows_written_total", "Captured rows written into Parquet segments.");
         CaptureSegments = f.CreateCounter("keel_capture_segments_total", "Parquet segments stored.");
         CaptureFailures = f.CreateCounter("keel_capture_failures_total", "Segments that could not be stored (rows kept for the next attempt).");
-        CaptureQueued = f.CreateGauge("keel_capture_queue_rows", "Captured rows waiting to be written.");
+        CaptureQueued = f.CreateGauge("keel_capture_queue_rows", "Captured rows waiting in memory to be appended to the capture log.");
+        CaptureLogged = f.CreateCounter("keel_capture_logged_rows_total", "Captured rows appended to the on-disk capture log (from then on they survive a kill).");
+        CaptureLogRows = f.CreateGauge("keel_capture_log_rows", "Captured rows in capture logs not yet rotated into segments.");
+        CaptureRecovered = f.CreateCounter("keel_capture_recovered_rows_total", "Captured rows recovered at start from logs a stopped server left behind.");
         Feedback = f.CreateCounter("keel_feedback_labels_total", "Ground-truth labels received.");
     }
 
@@ -46,13 +49,26 @@ internal sealed class ServingMetrics
 
     public Gauge CaptureQueued { get; }
 
+    public Counter CaptureLogged { get; }
+
+    public Gauge CaptureLogRows { get; }
+
+    public Counter CaptureRecovered { get; }
+
     public Counter Feedback { get; }
+
+    // WithLabels allocates and looks up on every call; the hot path reuses the children per (model, version).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Model, int Version), (Counter.Child Rows, Histogram.Child Latency, Counter.Child Ok)> _children = new();
 
     public void Predicted(string model, int version, int rows, double seconds)
     {
-        _predictions.WithLabels(model, version.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc(rows);
-        _latency.WithLabels(model).Observe(seconds);
-        _requests.WithLabels(model, "200").Inc();
+        var (predictions, latency, ok) = _children.GetOrAdd((model, version), static (key, self) => (
+            self._predictions.WithLabels(key.Model, key.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            self._latency.WithLabels(key.Model),
+            self._requests.WithLabels(key.Model, "200")), this);
+        predictions.Inc(rows);
+        latency.Observe(seconds);
+        ok.Inc();
     }
 
     public void Refused(string model, int status) => _requests.WithLabels(model, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();

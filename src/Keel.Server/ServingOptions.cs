@@ -27,6 +27,9 @@ public sealed class ServingOptions
     /// <summary>Captured rows waiting to be written before new ones are dropped (and counted). Default 100,000.</summary>
     public int CaptureQueue { get; set; } = 100_000;
 
+    /// <summary>How often queued rows are appended to the on-disk capture log: a kill loses at most the rows of this last beat. Default 20 ms.</summary>
+    public TimeSpan CaptureLogInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>A segment is cut at this many rows. Default 10,000.</summary>
     public int SegmentRows { get; set; } = 10_000;
 

@@ -24,6 +24,19 @@ public sealed class AddStatusCheckoutTests
     }
 
     [Fact]
+    public void Hash_Directory_GivesTheDigestAddRecords()
+    {
+        using var ws = TempWorkspace.Init();
+        ws.WriteTree("raw", 12, seed: 7);
+        var added = ws.Keel("add", "raw", "--json").Json().GetProperty("digest").GetString();
+
+        var r = ws.Keel("hash", "raw");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(added, r.Stdout.Trim());
+    }
+
+    [Fact]
     public void AddThenCheckout_AfterDeletingTree_RestoresEveryByteAndMode()
     {
         using var ws = TempWorkspace.Init();

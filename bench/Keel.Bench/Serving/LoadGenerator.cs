@@ -11,7 +11,8 @@ internal static class LoadGenerator
         public double PerSecond => Requests / Seconds;
     }
 
-    public static async Task<Result> RunAsync(Uri url, byte[] body, int connections, TimeSpan duration)
+    /// <summary>Runs the load; without <paramref name="keepLatencies"/> only requests are counted (no per-request memory) and the percentiles are NaN.</summary>
+    public static async Task<Result> RunAsync(Uri url, byte[] body, int connections, TimeSpan duration, bool keepLatencies = true)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false };
         using var client = new HttpClient(handler);
@@ -19,22 +20,25 @@ internal static class LoadGenerator
         for (var i = 0; i < 3000; i++) await SendAsync(client, url, body).ConfigureAwait(false);
         var latencies = new List<double>[connections];
         long failures = 0;
+        long requests = 0;
         var stop = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
         {
-            var mine = latencies[c] = new List<double>(1 << 16);
+            var mine = latencies[c] = new List<double>(keepLatencies ? 1 << 16 : 0);
             while (stop.Elapsed < duration)
             {
                 var start = Stopwatch.GetTimestamp();
                 if (!await SendAsync(client, url, body).ConfigureAwait(false)) Interlocked.Increment(ref failures);
-                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                Interlocked.Increment(ref requests);
+                if (keepLatencies) mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         })).ToArray();
         await Task.WhenAll(tasks).ConfigureAwait(false);
         var seconds = stop.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
-        return new Result(all.Length, failures, seconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]);
+        if (all.Length == 0) return new Result(requests, failures, seconds, double.NaN, double.NaN);
+        return new Result(requests, failures, seconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]);
     }
 
     private static async Task<bool> SendAsync(HttpClient client, Uri url, byte[] body)

@@ -13,7 +13,8 @@ namespace Keel.Bench.Serving;
 /// <summary>
 /// Serving figures on loopback with an in-process load generator at 2 connections: predict (capture
 /// on) against the same server's constant-JSON endpoint; capture on against off; p99; and
-/// rows/s for 1,000-row batches. The model is a small FastTree binary classifier.
+/// rows/s for 1,000-row batches; and memory (RSS, managed heap) sampled every second over a 60 s
+/// load (10 s with --quick). The model is a small FastTree binary classifier.
 /// </summary>
 internal sealed class ServingBench : IBenchGroup
 {
@@ -36,6 +37,8 @@ internal sealed class ServingBench : IBenchGroup
         var on = await StartAsync(ws, capture: true).ConfigureAwait(false);
         var off = await StartAsync(ws, capture: false).ConfigureAwait(false);
         LoadGenerator.Result constant, captured, uncaptured, batched;
+        (LoadGenerator.Result Load, MemoryRun.Series Rss, MemoryRun.Series Heap, List<MemoryRun.Sample> Samples) memory;
+        var memorySeconds = context.Quick ? 10 : 60;
         try
         {
             var onUrl = Address(on);
@@ -49,11 +52,16 @@ internal sealed class ServingBench : IBenchGroup
                 c.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/ping"), one, 2, duration).ConfigureAwait(false));
                 p.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), one, 2, duration).ConfigureAwait(false));
                 u.Add(await LoadGenerator.RunAsync(new Uri(offUrl, "/v1/models/tiny/predict"), one, 2, duration).ConfigureAwait(false));
+                Console.Error.WriteLine($"serving round {r + 1}: constant {c[^1].PerSecond:0}, capture on {p[^1].PerSecond:0} (p99 {p[^1].P99Ms:0.00} ms), capture off {u[^1].PerSecond:0} req/s");
             }
             constant = Median(c);
             captured = Median(p);
             uncaptured = Median(u);
             batched = await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), batch, 2, duration).ConfigureAwait(false);
+            // Memory under a steady single-row load with capture on (segments cut every 10,000 rows): 60 s, 10 s with --quick.
+            memory = await MemoryRun.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), one, TimeSpan.FromSeconds(memorySeconds), TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            Console.Error.WriteLine($"serving memory samples (s, RSS MB, heap MB): {string.Join("  ", memory.Samples.Select(m => $"{m.Seconds:0},{m.RssMb:0},{m.HeapMb:0.0}"))}");
+            Console.Error.WriteLine($"serving memory run: {memory.Load.PerSecond:0} req/s, {memory.Load.Failures} failures");
             await on.StopAsync().ConfigureAwait(false);
             await off.StopAsync().ConfigureAwait(false);
             await KeelServer.DrainCaptureAsync(on.Services, CancellationToken.None).ConfigureAwait(false);
@@ -69,6 +77,8 @@ internal sealed class ServingBench : IBenchGroup
             new(Name, "predict req/s, capture on vs off", captured.PerSecond, "req/s", "capture off", uncaptured.PerSecond, captured.PerSecond / uncaptured.PerSecond, ">= 0.9"),
             new(Name, "predict p99 latency, 2 connections", captured.P99Ms, "ms", "2 ms budget", 2, captured.P99Ms / 2, "< 1 (p99 < 2 ms)"),
             new(Name, "batch predict, 1,000 rows/request", batched.PerSecond * 1000, "rows/s", "single-row predict rows/s", captured.PerSecond, batched.PerSecond * 1000 / captured.PerSecond),
+            new(Name, $"RSS after {memorySeconds} s of predict load (peak {memory.Rss.Peak:0} MB, slope {memory.Rss.SlopePerMinute:+0.0;-0.0} MB/min)", memory.Rss.End, "MB", "RSS at its start", memory.Rss.Start, memory.Rss.End / memory.Rss.Start, "flat: <= 1.10"),
+            new(Name, $"managed heap after {memorySeconds} s of predict load (peak {memory.Heap.Peak:0.0} MB, slope {memory.Heap.SlopePerMinute:+0.0;-0.0} MB/min)", memory.Heap.End, "MB", "heap at its start", memory.Heap.Start, memory.Heap.End / memory.Heap.Start, "flat: <= 1.10"),
         ];
     }
 

@@ -52,7 +52,7 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
         var datasets = workspace.Metadata.Datasets;
         var latest = await datasets.GetAsync(name, null, cancellationToken).ConfigureAwait(false);
         if (latest is not null && latest.Path != rel)
-            throw new KeelException($"dataset '{name}' already tracks '{latest.Path}'; pass --name to version '{rel}' as another dataset");
+            throw DatasetPaths.AlreadyTracks(name, latest.Path, rel);
 
         var snapshotter = new Snapshotter(workspace, progress);
         var entries = snapshotter.Snapshot(files, store: true);

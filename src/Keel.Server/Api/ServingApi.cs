@@ -27,7 +27,7 @@ internal static class ServingApi
         // A baseline for the bench: reads the body like predict, answers constant JSON.
         app.MapPost("/v1/ping", async (HttpContext http) =>
         {
-            await ReadBodyAsync(http, long.MaxValue).ConfigureAwait(false);
+            using var body = await PooledBody.ReadAsync(http, long.MaxValue).ConfigureAwait(false);
             return Results.Json(new { status = "ok" });
         });
         app.MapMetrics("/metrics", metrics.Registry);
@@ -55,12 +55,43 @@ internal static class ServingApi
         var start = Stopwatch.GetTimestamp();
         if (!host.TryGet(name, out var slot))
             return Results.Problem(statusCode: 404, title: "unknown model", detail: $"no model '{name}' is served here; GET /v1/models lists them");
-        var body = await ReadBodyAsync(http, options.MaxBodyBytes).ConfigureAwait(false);
-        if (body is null)
+        using var body = await PooledBody.ReadAsync(http, options.MaxBodyBytes).ConfigureAwait(false);
+        if (body.TooLarge)
         {
             metrics.Refused(name, 413);
             return Results.Problem(statusCode: 413, title: "request body too large", detail: $"the body is over the limit of {options.MaxBodyBytes} bytes; send fewer rows per request");
         }
+        var served = slot.Pick();
+        List<object?[]> inputs;
+        List<string>? flags = null;
+        if (SingleRowReader.TryRead(body.Span, served, out var single))
+        {
+            inputs = [single];
+        }
+        else
+        {
+            var refused = ReadRows(name, body.Memory, served, options, metrics, out inputs, out flags);
+            if (refused is not null) return refused;
+        }
+        var outputs = served.Model.Predict(inputs);
+        var requestId = http.Request.Headers.TryGetValue("X-Request-Id", out var given) && given.Count > 0 && given[0]!.Length is > 0 and <= 200
+            ? given[0]! : Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        if (capture.Enabled)
+        {
+            var now = time.GetUtcNow();
+            var flagText = flags is null ? null : string.Join("; ", flags);
+            for (var i = 0; i < inputs.Count; i++) capture.Offer(new CapturedPrediction(requestId, i, now, served, inputs[i], outputs[i], flagText));
+        }
+        metrics.Predicted(name, served.Version.Version, inputs.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        http.Response.Headers["X-Request-Id"] = requestId;
+        return Results.Bytes(Response(requestId, served, outputs, flags), "application/json");
+    }
+
+    /// <summary>The general path: any body shape, every problem named by its field. Returns the refusal, or null with the rows.</summary>
+    private static IResult? ReadRows(string name, ReadOnlyMemory<byte> body, ServedModel served, ServingOptions options, ServingMetrics metrics, out List<object?[]> inputs, out List<string>? flags)
+    {
+        inputs = [];
+        flags = null;
         JsonDocument doc;
         try
         {
@@ -79,25 +110,15 @@ internal static class ServingApi
                 metrics.Refused(name, 400);
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [shapeError ?? "no rows to predict"] }, title: "no rows");
             }
-            var served = slot.Pick();
-            var (inputs, errors, flags) = RowValidator.Validate(served, rows, options.RejectUnseenCategories);
+            var (values, errors, flagged) = RowValidator.Validate(served, rows, options.RejectUnseenCategories);
             if (errors.Count > 0)
             {
                 metrics.Refused(name, 400);
                 return Results.ValidationProblem(errors, title: $"the request does not match the signature of {served.Version.Ref}");
             }
-            var outputs = served.Model.Predict(inputs);
-            var requestId = http.Request.Headers.TryGetValue("X-Request-Id", out var given) && given.Count > 0 && given[0]!.Length is > 0 and <= 200
-                ? given[0]! : Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
-            if (capture.Enabled)
-            {
-                var now = time.GetUtcNow();
-                var flagText = flags is null ? null : string.Join("; ", flags);
-                for (var i = 0; i < inputs.Count; i++) capture.Offer(new CapturedPrediction(requestId, i, now, served, inputs[i], outputs[i], flagText));
-            }
-            metrics.Predicted(name, served.Version.Version, inputs.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
-            http.Response.Headers["X-Request-Id"] = requestId;
-            return Results.Bytes(Response(requestId, served, outputs, flags), "application/json");
+            inputs = values;
+            flags = flagged;
+            return null;
         }
     }
 

@@ -31,9 +31,15 @@ internal sealed partial class PredictionCapture(ServingOptions options, ServingM
     {
         if (!Enabled) return;
         if (_queue.Writer.TryWrite(row)) return;
-        metrics.CaptureDropped.Inc();
-        // Say so in the log once per 10,000 drops, not once per row.
-        if (Interlocked.Increment(ref _dropped) % 10_000 == 1) LogDropped(logger, Dropped);
+        CountLost(1);
+    }
+
+    /// <summary>Counts rows that will not reach a segment, and says so in the log once per 10,000, not once per row.</summary>
+    public void CountLost(int rows)
+    {
+        metrics.CaptureDropped.Inc(rows);
+        var before = Interlocked.Add(ref _dropped, rows) - rows;
+        if (before / 10_000 != (before + rows) / 10_000 || before == 0) LogDropped(logger, Dropped);
     }
 
     public void Complete() => _queue.Writer.TryComplete();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Keel.Registry;
-using Keel.Server.Hosting;
 using Parquet;
 using Parquet.Schema;
 
@@ -13,14 +12,14 @@ namespace Keel.Server.Capture;
 /// </summary>
 internal static class SegmentWriter
 {
-    public static async Task<byte[]> WriteAsync(ServedModel model, IReadOnlyList<CapturedPrediction> rows, CancellationToken cancellationToken)
+    public static async Task<byte[]> WriteAsync(CaptureLogHeader model, IReadOnlyList<LoggedRow> rows, CancellationToken cancellationToken)
     {
         var fields = new List<DataField>
         {
             new DataField<string>("request_id"), new DataField<int>("row"), new DataField<long>("time"),
             new DataField<string>("model"), new DataField<int>("version"), new DataField<string>("flags", true),
         };
-        var inputs = model.Fields;
+        var inputs = model.Inputs;
         foreach (var f in inputs)
             fields.Add(f.Type switch
             {
@@ -28,7 +27,7 @@ internal static class SegmentWriter
                 FieldType.Boolean => new DataField<bool?>($"input.{f.Name}"),
                 _ => new DataField<string>($"input.{f.Name}", true),
             });
-        var outputs = model.Model.Outputs;
+        var outputs = model.Outputs;
         var outputKinds = new int[outputs.Count];
         for (var o = 0; o < outputs.Count; o++)
         {
@@ -49,9 +48,9 @@ internal static class SegmentWriter
             var df = schema.DataFields;
             await group.WriteAsync(df[0], rows.Select(r => r.RequestId).ToArray()).ConfigureAwait(false);
             await group.WriteAsync<int>(df[1], rows.Select(r => r.Row).ToArray(), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<long>(df[2], rows.Select(r => r.Time.ToUnixTimeMilliseconds()).ToArray(), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(df[3], rows.Select(r => r.Model.Version.Name).ToArray()).ConfigureAwait(false);
-            await group.WriteAsync<int>(df[4], rows.Select(r => r.Model.Version.Version).ToArray(), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<long>(df[2], rows.Select(r => r.TimeMs).ToArray(), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(df[3], rows.Select(_ => model.Model).ToArray()).ConfigureAwait(false);
+            await group.WriteAsync<int>(df[4], rows.Select(_ => model.Version).ToArray(), null, null, cancellationToken).ConfigureAwait(false);
             await group.WriteAsync(df[5], rows.Select(r => r.Flags!).ToArray()).ConfigureAwait(false);
             var c = 6;
             for (var i = 0; i < inputs.Count; i++, c++)

@@ -25,6 +25,12 @@ internal sealed class ServedModel(ModelVersion version, ILoadedModel model, long
 
     public Dictionary<string, int> FieldIndex { get; } = version.Signature.Inputs.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
 
+    /// <summary>Field names as UTF-8, for matching JSON property names without making strings.</summary>
+    public byte[][] FieldNamesUtf8 { get; } = version.Signature.Inputs.Select(f => System.Text.Encoding.UTF8.GetBytes(f.Name)).ToArray();
+
+    /// <summary>Whether a flat object body can take the fast path: no field is named like a body shape (rows, inputs, ...), which the general path reads differently.</summary>
+    public bool FastPath { get; } = !version.Signature.Inputs.Any(f => f.Name is "rows" or "dataframe_records" or "dataframe_split" or "instances" or "inputs");
+
     public HashSet<string>?[] Categories { get; } = version.Signature.Inputs.Select(f => Seen(f, reference)).ToArray();
 
     // Free text (no categories in the signature) stays unchecked; otherwise the profile's levels are the ones seen in training.

@@ -93,6 +93,37 @@ public sealed class PredictApiTests : IAsyncLifetime
         Assert.Contains("keel_capture_dropped_total", metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Predict_FlatObject_FastPathAgreesWithTheGeneralPathAndFallsBackOnAnythingOdd()
+    {
+        // Given one row as a flat object (fast path), in another key order, and inside "rows" (general path)
+        var flat = await Post("""{"tenure": 12.5, "charges": 70.2, "contract": "monthly"}""");
+        var shuffled = await Post("""{"contract": "monthly", "charges": 70.2, "tenure": 12.5}""");
+        var rows = await Post("""{"rows": [{"tenure": 12.5, "charges": 70.2, "contract": "monthly"}]}""");
+
+        // When the flat object has an extra field, a missing one, or a value of the wrong type
+        var extra = await _client.PostAsync("/v1/models/tiny/predict", Body("""{"tenure": 12.5, "charges": 70.2, "contract": "monthly", "colour": "red"}"""));
+        var missing = await _client.PostAsync("/v1/models/tiny/predict", Body("""{"tenure": 12.5, "contract": "monthly"}"""));
+        var typed = await _client.PostAsync("/v1/models/tiny/predict", Body("""{"tenure": "long", "charges": 70.2, "contract": "monthly"}"""));
+
+        // Then the three agree, and the odd ones get the general path's errors, naming the field
+        var p = flat.GetProperty("predictions")[0].GetProperty("Probability").GetDouble();
+        Assert.Equal(p, shuffled.GetProperty("predictions")[0].GetProperty("Probability").GetDouble());
+        Assert.Equal(p, rows.GetProperty("predictions")[0].GetProperty("Probability").GetDouble());
+        Assert.True((await Json(extra)).GetProperty("errors").TryGetProperty("colour", out _));
+        Assert.True((await Json(missing)).GetProperty("errors").TryGetProperty("charges", out _));
+        Assert.True((await Json(typed)).GetProperty("errors").TryGetProperty("tenure", out _));
+    }
+
+    private async Task<JsonElement> Post(string json)
+    {
+        var response = await _client.PostAsync("/v1/models/tiny/predict", Body(json));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await Json(response);
+    }
+
+    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 

@@ -46,8 +46,8 @@ public sealed class CaptureMonitoringTests : IAsyncLifetime
             var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("request_id").GetString()!;
             if (r < 6) labels.AddRange(rows.Select((_, i) => new { request_id = id, row = i, label = i % 3 == 0 ? "true" : "false" }));
         }
-        labels.Add(new { request_id = "never-served", row = 0, label = "true" });
         (await client.PostAsJsonAsync("/v1/models/tiny/feedback", new { labels })).EnsureSuccessStatusCode();
+        var unknown = await client.PostAsJsonAsync("/v1/models/tiny/feedback", new { request_id = "never-served", row = 0, label = "true" });
         await KeelServer.DrainCaptureAsync(factory.Services, CancellationToken.None);
 
         var deployment = await MonitoredDeployment.ResolveAsync(_ws.Workspace, "tiny", "production", CancellationToken.None);
@@ -59,7 +59,8 @@ public sealed class CaptureMonitoringTests : IAsyncLifetime
         Assert.Equal(120, source.Segments.Sum(s => s.Rows.Count));
         Assert.Equal(60, Assert.Single(result.Windows[0].Performance!.Realised, m => m.Name == "accuracy").Count);
         Assert.Empty(result.Windows[1].Performance!.Realised);
-        Assert.Contains(result.Notes, n => n.StartsWith("1 feedback label(s) name request ids never seen", StringComparison.Ordinal));
+        Assert.Equal(422, (int)unknown.StatusCode);
+        Assert.DoesNotContain(result.Notes, n => n.Contains("feedback label(s) name request ids never seen", StringComparison.Ordinal));
     }
 
     [Fact]

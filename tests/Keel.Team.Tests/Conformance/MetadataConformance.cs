@@ -69,6 +69,26 @@ public abstract class MetadataConformance : IDisposable
     }
 
     [ServiceFact]
+    public async Task AddVersion_ConcurrentClientsWithTwoPaths_OnlyOnePathWinsTheName()
+    {
+        Open().Dispose();
+        var clients = Enumerable.Range(0, 8).Select(_ => Open()).ToList();
+        var tasks = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            var v = Version("contested", "v" + i) with { Path = i % 2 == 0 ? "data/a" : "data/b" };
+            try { return (await clients[i].Datasets.AddVersionAsync(v, default)).Path; }
+            catch (KeelException e) when (e.Message.Contains("already tracks", StringComparison.Ordinal)) { return null; }
+        }));
+        var paths = await Task.WhenAll(tasks);
+
+        var winners = paths.Where(p => p is not null).Distinct().ToList();
+        Assert.Single(winners);
+        Assert.Equal(4, paths.Count(p => p is null));
+        var history = await clients[0].Datasets.HistoryAsync("contested", default);
+        Assert.All(history, v => Assert.Equal(winners[0], v.Path));
+    }
+
+    [ServiceFact]
     public async Task AddVersion_RecordsItsLineageNodeInTheSameTransaction()
     {
         var store = Open();

@@ -23,8 +23,8 @@ internal static class HashCommand
             if (!Directory.Exists(p)) throw new KeelException($"'{parse.GetValue(path)}' does not exist");
             using var ws = CliContext.OpenWorkspace();
             var rel = ws.RelativePath(p, CliContext.Cwd);
-            var entries = new Snapshotter(ws).Snapshot(TreeScanner.Scan(p, rel), store: false);
-            Console.WriteLine(ContentHasher.Hash(Manifest.Create(entries).Serialize()));
+            // The same digest `keel add` and a stage output give this folder: a manifest of paths relative to it.
+            Console.WriteLine(TreeSnapshot.Capture(ws, rel, store: false)!.Digest);
             return 0;
         });
         root.Subcommands.Add(hash);

@@ -1,3 +1,4 @@
+using Keel.Datasets;
 using Keel.Lineage;
 using Keel.Objects;
 using Microsoft.Data.Sqlite;
@@ -18,6 +19,13 @@ internal sealed class SqliteDatasetStore(SqliteDatabase db, SqliteLineageStore l
                 upsert.Parameters.AddWithValue("$p", v.Path);
                 upsert.Parameters.AddWithValue("$t", v.CreatedAt.ToUnixTimeMilliseconds());
                 upsert.ExecuteNonQuery();
+            }
+            using (var tracked = db.Command("SELECT path FROM datasets WHERE name = $n", tx))
+            {
+                // Checked again inside the write lock: two adds of different paths under one name cannot both win.
+                tracked.Parameters.AddWithValue("$n", v.Name);
+                var path = (string)tracked.ExecuteScalar()!;
+                if (path != v.Path) throw DatasetPaths.AlreadyTracks(v.Name, path, v.Path);
             }
             int next;
             using (var max = db.Command("SELECT COALESCE(MAX(version), 0) + 1 FROM dataset_versions WHERE name = $n", tx))

@@ -219,6 +219,12 @@ internal static class SqliteMigrations
         );
         CREATE INDEX prediction_feedback_by_request ON prediction_feedback(request_id, row);
         """,
+
+        // 7: feedback linked to the version that made the prediction and its deployment (the server checks request ids)
+        """
+        ALTER TABLE prediction_feedback ADD COLUMN version INTEGER;
+        ALTER TABLE prediction_feedback ADD COLUMN deployment_node INTEGER;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -142,12 +142,14 @@ internal sealed class SqliteModelRegistry(SqliteDatabase db, SqliteLineageStore 
         if (labels.Count == 0) return Task.CompletedTask;
         db.Write(tx =>
         {
-            using var cmd = db.Command("INSERT INTO prediction_feedback(request_id, row, model, label, received_at) VALUES ($r, $w, $m, $l, $t)", tx);
+            using var cmd = db.Command("INSERT INTO prediction_feedback(request_id, row, model, label, received_at, version, deployment_node) VALUES ($r, $w, $m, $l, $t, $v, $d)", tx);
             var pr = cmd.Parameters.Add("$r", SqliteType.Text);
             var pw = cmd.Parameters.Add("$w", SqliteType.Integer);
             var pm = cmd.Parameters.Add("$m", SqliteType.Text);
             var pl = cmd.Parameters.Add("$l", SqliteType.Text);
             var pt = cmd.Parameters.Add("$t", SqliteType.Integer);
+            var pv = cmd.Parameters.Add("$v", SqliteType.Integer);
+            var pd = cmd.Parameters.Add("$d", SqliteType.Integer);
             foreach (var l in labels)
             {
                 pr.Value = l.RequestId;
@@ -155,6 +157,8 @@ internal sealed class SqliteModelRegistry(SqliteDatabase db, SqliteLineageStore 
                 pm.Value = l.Model;
                 pl.Value = l.Label;
                 pt.Value = l.ReceivedAt.ToUnixTimeMilliseconds();
+                pv.Value = (object?)l.Version ?? DBNull.Value;
+                pd.Value = (object?)l.DeploymentNode ?? DBNull.Value;
                 cmd.ExecuteNonQuery();
             }
             return 0;
@@ -164,11 +168,15 @@ internal sealed class SqliteModelRegistry(SqliteDatabase db, SqliteLineageStore 
 
     public Task<IReadOnlyList<FeedbackLabel>> FeedbackAsync(string model, CancellationToken cancellationToken)
     {
-        using var cmd = db.Command("SELECT request_id, row, model, label, received_at FROM prediction_feedback WHERE model = $m ORDER BY rowid");
+        using var cmd = db.Command("SELECT request_id, row, model, label, received_at, version, deployment_node FROM prediction_feedback WHERE model = $m ORDER BY rowid");
         cmd.Parameters.AddWithValue("$m", model);
         using var r = cmd.ExecuteReader();
         var list = new List<FeedbackLabel>();
-        while (r.Read()) list.Add(new FeedbackLabel(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4))));
+        while (r.Read())
+        {
+            list.Add(new FeedbackLabel(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
+                r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt64(6)));
+        }
         return Task.FromResult<IReadOnlyList<FeedbackLabel>>(list);
     }
 

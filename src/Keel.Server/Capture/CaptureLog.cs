@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Keel.Registry;
+
+namespace Keel.Server.Capture;
+
+/// <summary>
+/// The append-only log of one served version's captured rows, under <c>.keel/capture/</c>: a
+/// JSON header line (<see cref="CaptureLogHeader"/>), then one length-prefixed binary record per
+/// row (<see cref="CaptureRecord"/>: cheap to write and to read back at tens of thousands of rows
+/// a second, where JSON text cost more than the Parquet). Rows are appended
+/// in batches by the capture writer; once <see cref="Flush"/> returns they are in the kernel's
+/// hands and survive the server being killed. The open file holds a shared lock, so another
+/// server recovering leftover logs skips it.
+/// </summary>
+internal sealed class CaptureLog : IDisposable
+{
+    public const string Extension = ".log";
+
+    private readonly FileStream _file;
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private int _unflushed;
+
+    private CaptureLog(string path, FileStream file, CaptureLogHeader header, DateTimeOffset openedAt)
+    {
+        Path = path;
+        _file = file;
+        Header = header;
+        OpenedAt = openedAt;
+    }
+
+    public string Path { get; }
+
+    public CaptureLogHeader Header { get; }
+
+    public DateTimeOffset OpenedAt { get; }
+
+    /// <summary>Rows appended so far (flushed or not).</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>Request ids in this log with the number of rows each predicted, for checking feedback.</summary>
+    public Dictionary<string, int> Requests { get; } = new(StringComparer.Ordinal);
+
+    public static CaptureLog Create(string directory, CaptureLogHeader header, DateTimeOffset now)
+    {
+        Directory.CreateDirectory(directory);
+        var name = string.Create(CultureInfo.InvariantCulture, $"{header.Model}@{header.Version}.{now.ToUnixTimeMilliseconds()}.{Environment.ProcessId}.{Guid.NewGuid():N}{Extension}");
+        var path = System.IO.Path.Combine(directory, name);
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        var log = new CaptureLog(path, file, header, now);
+        log.WriteHeader();
+        log.Flush();
+        return log;
+    }
+
+    public void Append(CapturedPrediction row) =>
+        Append(row.RequestId, row.Row, row.Time.ToUnixTimeMilliseconds(), row.Flags, row.Inputs, row.Outputs);
+
+    public void Append(string requestId, int row, long timeMs, string? flags, object?[] inputs, object?[] outputs)
+    {
+        CaptureRecord.Write(_buffer, Header, requestId, row, timeMs, flags, inputs, outputs);
+        Rows++;
+        _unflushed++;
+        Requests[requestId] = Math.Max(Requests.GetValueOrDefault(requestId), row + 1);
+    }
+
+    /// <summary>Hands the appended rows to the kernel (one write call): from here they survive a kill of this process.</summary>
+    public void Flush()
+    {
+        if (_buffer.WrittenCount == 0) return;
+        _file.Write(_buffer.WrittenSpan);
+        _buffer.ResetWrittenCount();
+        _unflushed = 0;
+    }
+
+    /// <summary>Drops the rows appended since the last flush (after a failed write) and says how many, so memory stays bounded.</summary>
+    public int Discard()
+    {
+        var lost = _unflushed;
+        _buffer.ResetWrittenCount();
+        Rows -= lost;
+        _unflushed = 0;
+        return lost;
+    }
+
+    /// <summary>Reads the whole log back through a second handle, while this one keeps the lock.</summary>
+    public (CaptureLogHeader Header, List<LoggedRow> Rows, bool Torn) ReadBack()
+    {
+        Flush();
+        using var read = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return Read(read);
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    private void WriteHeader()
+    {
+        using var w = new Utf8JsonWriter(_buffer);
+        w.WriteStartObject();
+        w.WriteString("format", CaptureLogHeader.Format);
+        w.WriteString("model", Header.Model);
+        w.WriteNumber("version", Header.Version);
+        w.WriteNumber("model_node", Header.ModelNode);
+        if (Header.DeploymentNode is { } d) w.WriteNumber("deployment_node", d);
+        w.WriteStartArray("inputs");
+        foreach (var (name, type) in Header.Inputs)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", name);
+            w.WriteString("type", type.ToString().ToLowerInvariant());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("outputs");
+        foreach (var o in Header.Outputs) w.WriteStringValue(o);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        _buffer.Write("\n"u8);
+    }
+
+    /// <summary>
+    /// Parses a log: the header, then every complete record. A last record cut short by a kill
+    /// ends the log and is reported as torn; it was never written whole.
+    /// </summary>
+    public static (CaptureLogHeader Header, List<LoggedRow> Rows, bool Torn) Read(Stream stream)
+    {
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        ReadOnlySpan<byte> bytes = ms.GetBuffer().AsSpan(0, (int)ms.Length);
+        var end = bytes.IndexOf((byte)'\n');
+        if (end < 0) throw new InvalidDataException("the capture log has no complete header line");
+        var header = ParseHeader(bytes[..end]);
+        var rows = new List<LoggedRow>();
+        var rest = bytes[(end + 1)..];
+        var torn = false;
+        while (rest.Length > 0)
+        {
+            if (!CaptureRecord.TryRead(ref rest, header, out var row)) { torn = true; break; }
+            rows.Add(row);
+        }
+        return (header, rows, torn);
+    }
+
+    private static CaptureLogHeader ParseHeader(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line.ToArray());
+            var root = doc.RootElement;
+            if (root.GetProperty("format").GetString() != CaptureLogHeader.Format) throw new InvalidDataException($"not a {CaptureLogHeader.Format} file");
+            var inputs = root.GetProperty("inputs").EnumerateArray()
+                .Select(i => (i.GetProperty("name").GetString()!, Enum.Parse<FieldType>(i.GetProperty("type").GetString()!, ignoreCase: true))).ToList();
+            var outputs = root.GetProperty("outputs").EnumerateArray().Select(o => o.GetString()!).ToList();
+            return new CaptureLogHeader(root.GetProperty("model").GetString()!, root.GetProperty("version").GetInt32(), root.GetProperty("model_node").GetInt64(),
+                root.TryGetProperty("deployment_node", out var d) ? d.GetInt64() : null, inputs, outputs);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"the capture log header is damaged: {e.Message}", e);
+        }
+    }
+}
