@@ -9,8 +9,9 @@ using Keel.Workspaces;
 namespace Keel.Cli.Commands;
 
 /// <summary>
-/// <c>keel quickstart [--dir DIR]</c>: the whole lifecycle that exists, on generated churn data:
-/// a workspace, the pipeline with real training, and what to look at next.
+/// <c>keel quickstart [--dir DIR]</c>: the whole lifecycle on generated churn data: a workspace, the pipeline
+/// with real training, reproduction, the gate and serving, and the monitoring loop closed by a retrained,
+/// gated redeploy; then what to look at next.
 /// </summary>
 internal static class QuickstartCommand
 {
@@ -60,11 +61,7 @@ internal static class QuickstartCommand
                 ? $"   verdict: REPRODUCED within tolerance ({reproduction.Outputs.Count(o => o.Counts)} outputs compared, {reproduction.Seconds:0.0}s)"
                 : $"   verdict: NOT REPRODUCED; the reproduction is kept in {reproduction.Directory}");
 
-            // MONITORING HOOK (merge with serving): serve the model, replay `churn generate --drift 0.8` traffic through
-            // the server, run `keel monitor churn` on its captured predictions (alert), let the keel.yaml `monitor:`
-            // policy retrain on the production snapshot, pass the deploy gate and redeploy. Until then, by hand:
-            //   keel monitor churn --reference data/raw/customers.csv --current drifted.csv --id-column customer_id --label-column churned
-            await QuickstartServing.RunAsync(ws, target, ct).ConfigureAwait(false);
+            var redeployed = await QuickstartServing.RunAsync(ws, target, ct).ConfigureAwait(false);
 
             Step($"Done in {clock.Elapsed.TotalSeconds:0.0}s. Try next, from {Path.GetRelativePath(CliContext.Cwd, target)}/:");
             Console.WriteLine("   keel dag                       the pipeline's stages");
@@ -80,7 +77,9 @@ internal static class QuickstartCommand
             Console.WriteLine("   keel models show churn@production   the card, signature and alias history");
             Console.WriteLine("   keel serve                     serve churn@production on 127.0.0.1:8080 (docs/serving.md)");
             Console.WriteLine("   keel lineage churn@1 --down    the deployment and the captured predictions");
-            return reproduction.Passed ? 0 : ExitCodes.CheckFailed;
+            Console.WriteLine("   keel monitor churn --report monitor.html   the drift report (reads the capture; --watch keeps going)");
+            Console.WriteLine("   keel rollback churn --alias production      back to churn@1, recorded");
+            return reproduction.Passed && redeployed ? 0 : ExitCodes.CheckFailed;
         });
         root.Subcommands.Add(command);
     }

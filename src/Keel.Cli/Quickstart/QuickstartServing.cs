@@ -12,10 +12,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Keel.Cli.Quickstart;
 
-/// <summary>The quickstart's second half: register the trained model, deploy it through the gate, serve a burst in-process.</summary>
+/// <summary>
+/// The quickstart's second half: register the trained model, deploy it through the gate, serve a burst in-process,
+/// replay drifting production traffic with feedback, then monitor and let the policy retrain and redeploy.
+/// </summary>
 internal static class QuickstartServing
 {
-    public static async Task RunAsync(Workspace ws, string target, CancellationToken cancellationToken)
+    public static async Task<bool> RunAsync(Workspace ws, string target, CancellationToken cancellationToken)
     {
         Step("7. Register the model from the train stage (signature captured from its training data)");
         var version = await ModelRegistrar.RegisterAsync(ws, new RegisterRequest("churn", "train", null, null, null, null, null, null, "metrics/eval.json", target), cancellationToken).ConfigureAwait(false);
@@ -46,11 +49,14 @@ internal static class QuickstartServing
             var bad = await http.PostAsJsonAsync("/invocations", new { dataframe_records = new[] { new { tenure_months = "long" } } }, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {address}: {ok} of {rows.Count} single-row predictions ok in {single.TotalMilliseconds:0} ms ({single.TotalMilliseconds / rows.Count:0.00} ms each, sequential)"));
             Console.WriteLine($"   one batch of {rows.Count} rows: HTTP {(int)batch.StatusCode}; a malformed MLflow request: HTTP {(int)bad.StatusCode} application/problem+json");
+
+            await QuickstartMonitoring.ReplayAsync(http, version, QuickstartMonitoring.DriftedTraffic(target), "churned", cancellationToken).ConfigureAwait(false);
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
             await KeelServer.DrainCaptureAsync(app.Services, cancellationToken).ConfigureAwait(false);
             foreach (var (label, digest, count) in KeelServer.Segments(app.Services))
                 Console.WriteLine($"   captured {count} predictions -> Parquet segment {digest.Short} ({label}), in the lineage under the deployment");
         }
+        return await QuickstartMonitoring.MonitorAndActAsync(ws, target, cancellationToken).ConfigureAwait(false);
     }
 
     private static void Step(string text) => Console.WriteLine($"\n{text}");

@@ -64,14 +64,24 @@ public static class BillOfMaterials
         };
     }
 
-    /// <summary>The subject and everything it came from (the graph may also hold sibling outputs).</summary>
-    public static HashSet<long> UpstreamIds(LineageGraph graph, long subject, ILookup<long, LineageEdge> incoming)
+    /// <summary>
+    /// The subject and everything it came from (the graph may also hold sibling outputs); nodes matching
+    /// <paramref name="stopAt"/> are left out, and so is what lies beyond them.
+    /// </summary>
+    public static HashSet<long> UpstreamIds(LineageGraph graph, long subject, ILookup<long, LineageEdge> incoming, Func<LineageNode, bool>? stopAt = null)
     {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(incoming);
         var seen = new HashSet<long> { subject };
         var stack = new Stack<long>([subject]);
         while (stack.Count > 0)
             foreach (var e in incoming[stack.Pop()])
-                if (seen.Add(e.From)) stack.Push(e.From);
+            {
+                if (seen.Contains(e.From)) continue;
+                if (stopAt is not null && graph.Find(e.From) is { } n && stopAt(n)) continue;
+                seen.Add(e.From);
+                stack.Push(e.From);
+            }
         return seen;
     }
 

@@ -144,13 +144,16 @@ public static partial class PipelineParser
     private static RetrainAction Retrain(Context ctx, YamlNode node)
     {
         if (node is not YamlMappingNode m) throw new PipelineException(At(ctx, node), "'on_drift' must be a mapping", "write on_drift: {snapshot: production, path: data/production, run: [train]}");
-        CheckKeys(ctx, m, ["snapshot", "path", "run"], "'monitor.on_drift'");
+        CheckKeys(ctx, m, ["snapshot", "path", "run", "register"], "'monitor.on_drift'");
         if (!m.Children.TryGetValue(new YamlScalarNode("snapshot"), out var ds))
             throw new PipelineException(At(ctx, m), "'on_drift' needs 'snapshot' (the dataset name for production data)", "write on_drift: {snapshot: production}");
         var dataset = Scalar(ctx, ds, "snapshot");
         if (!StageName().IsMatch(dataset)) throw new PipelineException(At(ctx, ds), $"'{dataset}' is not a valid dataset name", "use letters, digits, '_' or '-'");
         var path = m.Children.TryGetValue(new YamlScalarNode("path"), out var p) ? NormalizePath(ctx, p, Scalar(ctx, p, "path")) : $"data/{dataset}";
         var stages = List(ctx, m, "run").Select(s => Scalar(ctx, s, "stage")).ToList();
-        return new RetrainAction(dataset, path, stages);
+        var register = m.Children.TryGetValue(new YamlScalarNode("register"), out var r) ? Scalar(ctx, r, "register") : null;
+        if (register is not null && !StageName().IsMatch(register.Split(':')[0]))
+            throw new PipelineException(At(ctx, r!), $"'{register}' is not a stage name", "write register: train (the stage whose model output is registered and sent through the gate)");
+        return new RetrainAction(dataset, path, stages, register);
     }
 }

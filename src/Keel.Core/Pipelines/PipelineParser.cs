@@ -76,6 +76,8 @@ public static partial class PipelineParser
             var unknown = monitor.OnDrift?.Stages.FirstOrDefault(s => result.All(r => r.Name != s));
             if (unknown is not null)
                 throw new PipelineException(At(ctx, monitorNode), $"monitor.on_drift runs stage '{unknown}', which keel.yaml does not define", $"use one of {string.Join(", ", result.Select(r => r.Name))}");
+            if (monitor.OnDrift?.Register?.Split(':')[0] is { } register && result.All(r => r.Name != register))
+                throw new PipelineException(At(ctx, monitorNode), $"monitor.on_drift registers the model of stage '{register}', which keel.yaml does not define", $"use one of {string.Join(", ", result.Select(r => r.Name))}");
         }
         return new PipelineDefinition(file, result) { Monitor = monitor };
     }

@@ -40,7 +40,9 @@ public sealed record ReproductionPlan(LineageNode Subject, IReadOnlyList<Recorde
         ArgumentNullException.ThrowIfNull(subject);
         var incoming = graph.Edges.ToLookup(e => e.To);
         var outgoing = graph.Edges.ToLookup(e => e.From);
-        var upstream = BillOfMaterials.UpstreamIds(graph, subject.Id, incoming);
+        // A run that is never replayed (a monitor snapshot of production data, a deploy) is where the replay starts: what it
+        // generated is a recorded input taken from the store, and the history behind it is not replayed.
+        var upstream = BillOfMaterials.UpstreamIds(graph, subject.Id, incoming, n => n.Type == NodeType.Run && NotReplayed.Contains(n.Kind));
         var steps = new List<RecordedStep>();
         foreach (var run in graph.Nodes.Where(n => n.Type == NodeType.Run && upstream.Contains(n.Id) && !NotReplayed.Contains(n.Kind)))
         {
@@ -55,7 +57,7 @@ public sealed record ReproductionPlan(LineageNode Subject, IReadOnlyList<Recorde
         }
         var raw = graph.Nodes
             .Where(n => upstream.Contains(n.Id) && n.Type == NodeType.Artifact && n.Id != subject.Id && PathOf(n) is not null)
-            .Where(n => !incoming[n.Id].Any(e => e.Relation == Relation.Generated))
+            .Where(n => !incoming[n.Id].Any(e => e.Relation == Relation.Generated && upstream.Contains(e.From)))
             .Select(n => Artifact(n, null)).ToList();
         return new ReproductionPlan(subject, steps, raw, graph);
     }

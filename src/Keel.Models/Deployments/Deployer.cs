@@ -34,7 +34,7 @@ public static class Deployer
             throw new KeelException($"the gate refused {version.Ref}: {report.Failures.Count()} of {report.Results.Count} behaviour tests failed; nothing was deployed\n{string.Join('\n', lines)}", ExitCodes.CheckFailed);
         }
 
-        var package = BuildPackage(workspace, version);
+        var package = BuildPackage(workspace, version, model, spec.Label);
         var previous = await workspace.Metadata.Models.AliasVersionAsync(version.Name, alias, null, cancellationToken).ConfigureAwait(false);
         var runId = Guid.NewGuid().ToString("N");
         var (nodes, _, reportIndex) = await TestLineage.NodesAsync(workspace, version, report, runner.DataUsed, Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
@@ -75,11 +75,17 @@ public static class Deployer
         return await registry.RecordDeploymentAsync(new NewDeployment(runId, "rollback", name, alias, target, current, 0, null, now), [node], cancellationToken).ConfigureAwait(false);
     }
 
-    private static Digest BuildPackage(Workspace workspace, ModelVersion version)
+    private static Digest BuildPackage(Workspace workspace, ModelVersion version, ILoadedModel model, string? label)
     {
-        TrainingProfile? profile = null;
+        ReferenceProfile? profile = null;
         if (version.TrainingData is { } td && TableSource.TryFromObject(workspace, td, td.Short) is { } table)
-            profile = ProfileBuilder.Build(table, version.Signature.Inputs);
+        {
+            // The model's scores on its own training data are the reference score distribution (and, with labels, its calibration).
+            List<double>? scores = model.Inputs.All(i => table.IndexOf(i.Name) >= 0)
+                ? BehaviourTestRunner.Scores(model, [.. table.Rows.Select(r => BehaviourTestRunner.Row(model, table, r))])
+                : null;
+            profile = TrainingReference.Build(table, version.Signature, scores, label, td.ToString());
+        }
         var package = new ServingPackage(ServingPackage.CurrentFormat, version.Ref, version.Flavor, version.Digest.ToString(), version.CanonicalDigest.ToString(),
             version.Signature, version.TrainingData?.ToString(), profile);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(package, RegistryJson.Options);

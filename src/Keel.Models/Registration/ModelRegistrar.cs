@@ -45,7 +45,7 @@ public static class ModelRegistrar
             workspace.Objects.CopyTo(digest, file);
             cleanup = true;
             var training = await RunOutputs.TrainingInputAsync(workspace, run, cancellationToken).ConfigureAwait(false);
-            if (training is not null) (trainingDigest, trainingLabel) = (training.Digest, training.Label);
+            if (training is not null) (trainingDigest, trainingLabel) = RunOutputs.TrainingFile(workspace, training.Digest!.Value, training.Label);
         }
         try
         {

@@ -1,4 +1,5 @@
 using Keel.Lineage;
+using Keel.Objects;
 using Keel.Workspaces;
 
 namespace Keel.Models.Registration;
@@ -51,5 +52,28 @@ internal static class RunOutputs
         var inputs = (await workspace.Metadata.LineageCatalog.GetManyAsync(ids, cancellationToken).ConfigureAwait(false))
             .Where(n => n.Type == NodeType.Artifact && n.Kind == "data" && n.Digest is not null).ToList();
         return inputs.Count == 1 ? inputs[0] : inputs.FirstOrDefault(n => n.Label.Contains("train", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The training table inside an input: the object itself when it is a file; in a directory (a stage that depends on
+    /// data/features/train.csv records the data/features output it lies in) the CSV whose path mentions 'train', or its only CSV.
+    /// </summary>
+    public static (Digest Digest, string Label) TrainingFile(Workspace workspace, Digest digest, string label)
+    {
+        var head = new byte[32];
+        int read;
+        try
+        {
+            using var stream = workspace.Objects.OpenRead(digest);
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or ObjectMissingException)
+        {
+            return (digest, label);
+        }
+        if (!Manifest.LooksLikeManifest(head.AsSpan(0, read))) return (digest, label);
+        var csvs = ManifestReader.Read(workspace.Objects, digest).Entries.Where(e => e.Path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).ToList();
+        var entry = csvs.Count == 1 ? csvs[0] : csvs.FirstOrDefault(e => Path.GetFileName(e.Path).Contains("train", StringComparison.OrdinalIgnoreCase));
+        return entry is null ? (digest, label) : (entry.Digest, $"{label}/{entry.Path}");
     }
 }

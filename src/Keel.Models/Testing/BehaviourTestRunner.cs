@@ -174,7 +174,7 @@ public sealed class BehaviourTestRunner(Workspace workspace, string cwd)
         return list;
     }
 
-    private static object?[] Row(ILoadedModel model, CsvTable table, string[] cells)
+    internal static object?[] Row(ILoadedModel model, CsvTable table, string[] cells)
     {
         var row = new object?[model.Inputs.Count];
         for (var i = 0; i < row.Length; i++) row[i] = FieldValues.Parse(cells[table.IndexOf(model.Inputs[i].Name)], model.Inputs[i].Type);

@@ -1,4 +1,5 @@
 using Keel.Models;
+using Keel.Models.Deployments;
 using Keel.Models.Registration;
 using Keel.Registry;
 using Keel.Workspaces;
@@ -98,10 +99,12 @@ internal sealed partial class ModelHost(Workspace workspace, MetadataGate gate, 
         {
             var found = await ModelResolver.ResolveAsync(workspace, $"{name}@{version}", null, cancellationToken).ConfigureAwait(false);
             var deployments = await workspace.Metadata.Models.DeploymentsAsync(name, cancellationToken).ConfigureAwait(false);
-            return (found, deployments.LastOrDefault(d => d.Version == version && d.Action == "deploy")?.NodeId);
+            return (found, deployments.LastOrDefault(d => d.Version == version && d.Action == "deploy"));
         }, cancellationToken).ConfigureAwait(false);
+        // The package's reference profile (built at deploy) is what requests are validated against; without one, the signature.
+        var reference = deployment?.Package is { } package ? ServingPackage.Read(workspace, package).Profile : null;
         var model = ModelFlavors.LoadVersion(workspace, v);
-        return new ServedModel(v, model, deployment);
+        return new ServedModel(v, model, deployment?.NodeId, reference);
     }
 
     /// <summary>Disposes versions no longer served after a grace period, so requests that picked them finish first.</summary>

@@ -39,12 +39,13 @@ public sealed class MonitorCommandTests
     }
 
     [Fact]
-    public void Monitor_NoReference_UsageErrorSaysWhatToPass()
+    public void Monitor_NothingDeployed_UsageErrorSaysWhatToDo()
     {
-        using var ws = TempWorkspace.Empty();
+        using var ws = TempWorkspace.Init();
         var r = ws.Keel("monitor", "churn");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("pass --reference", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("churn@production is not set: deploy a version first", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--reference TRAIN.csv --current PROD.csv", r.Stderr, StringComparison.Ordinal);
     }
 
     private static string Csv(Random random, int rows, double shift)

@@ -15,6 +15,9 @@ public sealed record ReferenceColumns
     /// <summary>Task; inferred from the scores when null (all in [0, 1]: binary classification).</summary>
     public ModelTask? Task { get; init; }
 
+    /// <summary>Kind per column when known (a model's signature); columns not named here are inferred from their values.</summary>
+    public IReadOnlyDictionary<string, ColumnKind> Kinds { get; init; } = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
+
     /// <summary>Label value counted as positive.</summary>
     public string PositiveLabel { get; init; } = "1";
 }

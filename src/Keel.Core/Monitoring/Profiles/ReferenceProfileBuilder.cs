@@ -25,7 +25,8 @@ public static class ReferenceProfileBuilder
                 return;
             }
 
-            features[i] = ColumnValues.LooksNumeric(c, options.NumericShare)
+            bool numeric = roles.Kinds.TryGetValue(c.Name, out ColumnKind kind) ? kind == ColumnKind.Numeric : ColumnValues.LooksNumeric(c, options.NumericShare);
+            features[i] = numeric
                 ? new FeatureReference { Name = c.Name, Kind = ColumnKind.Numeric, Numeric = NumericReferenceBuilder.Build(ColumnValues.Numbers(c, out long bad), bad, options) }
                 : new FeatureReference { Name = c.Name, Kind = ColumnKind.Categorical, Categorical = Categorical(ColumnValues.Levels(c)) };
         });

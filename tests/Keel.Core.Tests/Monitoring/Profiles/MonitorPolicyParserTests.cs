@@ -22,7 +22,7 @@ public sealed class MonitorPolicyParserTests
                 customer_id: {ignore: true}
               performance: {metric: auc, floor: 0.7}
               alerts: {webhook: http://127.0.0.1:9000/a, prometheus: reports/m.prom}
-              on_drift: {snapshot: production, run: [train]}
+              on_drift: {snapshot: production, run: [train], register: train}
               on_performance: rollback
             """, "keel.yaml").Monitor!;
 
@@ -34,6 +34,7 @@ public sealed class MonitorPolicyParserTests
         Assert.True(p.Options.Features["customer_id"].Ignore);
         Assert.Equal(new PerformanceFloor("auc", 0.7), p.Options.Floor);
         Assert.Equal(new RetrainAction("production", "data/production", ["train"]).Stages, p.OnDrift!.Stages);
+        Assert.Equal("train", p.OnDrift.Register);
         Assert.True(p.RollbackOnPerformance);
     }
 
@@ -43,6 +44,7 @@ public sealed class MonitorPolicyParserTests
     [InlineData("monitor:\n  features: {age: {effect: kl}}\n", "keel.yaml:5:28", "unknown effect 'kl'")]
     [InlineData("monitor:\n  on_drift: {snapshot: prod, run: [deploy]}\n", "keel.yaml:5:3", "runs stage 'deploy'")]
     [InlineData("monitor:\n  on_performance: rollback\n", "keel.yaml:5:3", "needs a performance floor")]
+    [InlineData("monitor:\n  on_drift: {snapshot: prod, register: fit}\n", "keel.yaml:5:3", "registers the model of stage 'fit'")]
     public void Parse_BadMonitorSection_FileLineColumn(string yaml, string at, string message)
     {
         var e = Assert.Throws<PipelineException>(() => PipelineParser.Parse(Stages + yaml, "keel.yaml"));
