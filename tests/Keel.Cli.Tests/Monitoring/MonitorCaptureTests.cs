@@ -80,12 +80,15 @@ public sealed class MonitorCaptureTests(QuickstartFixture fixture) : IDisposable
         {
         }
         Assert.NotNull(line);
+        // Keep draining stdout: a full pipe would block the process in a write that Ctrl-C cannot interrupt.
+        var rest = p.StandardOutput.ReadToEndAsync();
 
         using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         var exited = p.WaitForExit(TimeSpan.FromSeconds(30));
 
         Assert.True(exited, "keel monitor --watch did not stop on SIGINT");
         Assert.Equal(1, p.ExitCode);
+        await rest;
         var errors = await stderr;
         Assert.Contains("keel: monitoring stopped after 1 pass(es)", errors);
         Assert.DoesNotContain("   at ", errors);
