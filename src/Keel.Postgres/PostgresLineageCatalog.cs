@@ -63,15 +63,7 @@ internal sealed class PostgresLineageCatalog(PostgresDatabase db) : ILineageCata
         }, cancellationToken);
 
     public Task SetAliasAsync(string name, string alias, int version, DateTimeOffset setAt, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (conn, tx) =>
-        {
-            await using var cmd = new NpgsqlCommand("INSERT INTO aliases(name, alias, version, set_at) VALUES ($1, $2, $3, $4)", conn, tx);
-            cmd.Parameters.AddWithValue(name);
-            cmd.Parameters.AddWithValue(alias);
-            cmd.Parameters.AddWithValue(version);
-            cmd.Parameters.AddWithValue(setAt.ToUnixTimeMilliseconds());
-            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        db.WriteAsync((conn, tx) => PostgresModelRegistry.InsertAliasAsync(conn, tx, name, alias, version, setAt, cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<string>> AliasesOfAsync(string name, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<string>>(async conn =>

@@ -89,15 +89,9 @@ internal sealed class PostgresModelRegistry(PostgresDatabase db) : IModelRegistr
             return list;
         }, cancellationToken);
 
+    // Aliases live in one table that the lineage catalog also resolves: one query for both.
     public Task<int?> AliasVersionAsync(string name, string alias, DateTimeOffset? asOf, CancellationToken cancellationToken) =>
-        db.ReadAsync(async conn =>
-        {
-            await using var cmd = new NpgsqlCommand("SELECT version FROM aliases WHERE name = $1 AND alias = $2 AND set_at <= $3 ORDER BY set_at DESC, seq DESC LIMIT 1", conn);
-            cmd.Parameters.AddWithValue(name);
-            cmd.Parameters.AddWithValue(alias);
-            cmd.Parameters.AddWithValue(asOf?.ToUnixTimeMilliseconds() ?? long.MaxValue);
-            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int v ? v : (int?)null;
-        }, cancellationToken);
+        new PostgresLineageCatalog(db).AliasVersionAsync(name, alias, asOf, cancellationToken);
 
     public async Task SetAliasAsync(string name, string alias, int version, DateTimeOffset setAt, CancellationToken cancellationToken) =>
         await db.WriteAsync((conn, tx) => InsertAliasAsync(conn, tx, name, alias, version, setAt, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -187,7 +181,7 @@ internal sealed class PostgresModelRegistry(PostgresDatabase db) : IModelRegistr
             return list;
         }, cancellationToken);
 
-    private static async Task<int> InsertAliasAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name, string alias, int version, DateTimeOffset at, CancellationToken ct)
+    internal static async Task<int> InsertAliasAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name, string alias, int version, DateTimeOffset at, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("INSERT INTO aliases(name, alias, version, set_at) VALUES ($1, $2, $3, $4)", conn, tx);
         cmd.Parameters.AddWithValue(name);

@@ -300,7 +300,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         }
     }
 
-    /// <summary>The artifact the subject was derived from with identical bytes (a registration's source), if it has a producer.</summary>
+    /// <summary>The artifact the subject was derived from with identical bytes (a registration's source) that a run generated.</summary>
     private static LineageNode? SameBytesSource(LineageGraph graph, LineageNode subject)
     {
         if (subject.Digest is null) return null;
@@ -308,8 +308,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         {
             var from = graph.Find(edge.From);
             if (from is null || from.Type != NodeType.Artifact || from.Digest != subject.Digest) continue;
-            if (ReproductionPlan.Build(graph, from).Producer is not null) return from;
-            if (SameBytesSource(graph, from) is { } deeper) return deeper;
+            return graph.Edges.Any(e => e.To == from.Id && e.Relation == Relation.Generated) ? from : SameBytesSource(graph, from);
         }
         return null;
     }

@@ -83,15 +83,7 @@ internal sealed class SqliteLineageCatalog(SqliteDatabase db) : ILineageCatalog
 
     public Task SetAliasAsync(string name, string alias, int version, DateTimeOffset setAt, CancellationToken cancellationToken)
     {
-        db.Write(tx =>
-        {
-            using var cmd = db.Command("INSERT INTO aliases(name, alias, version, set_at) VALUES ($n, $a, $v, $t)", tx);
-            cmd.Parameters.AddWithValue("$n", name);
-            cmd.Parameters.AddWithValue("$a", alias);
-            cmd.Parameters.AddWithValue("$v", version);
-            cmd.Parameters.AddWithValue("$t", setAt.ToUnixTimeMilliseconds());
-            return cmd.ExecuteNonQuery();
-        });
+        db.Write(tx => SqliteModelRegistry.InsertAlias(db, tx, name, alias, version, setAt));
         return Task.CompletedTask;
     }
 

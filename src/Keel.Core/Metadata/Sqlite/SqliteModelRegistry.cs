@@ -80,19 +80,13 @@ internal sealed class SqliteModelRegistry(SqliteDatabase db, SqliteLineageStore 
         return Task.FromResult<IReadOnlyList<AliasEntry>>(list);
     }
 
-    public Task<int?> AliasVersionAsync(string name, string alias, DateTimeOffset? asOf, CancellationToken cancellationToken)
-    {
-        using var cmd = db.Command("SELECT version FROM aliases WHERE name = $n AND alias = $a AND set_at <= $t ORDER BY set_at DESC, rowid DESC LIMIT 1");
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$a", alias);
-        cmd.Parameters.AddWithValue("$t", asOf?.ToUnixTimeMilliseconds() ?? long.MaxValue);
-        var v = cmd.ExecuteScalar();
-        return Task.FromResult(v is null or DBNull ? null : (int?)Convert.ToInt32(v, CultureInfo.InvariantCulture));
-    }
+    // Aliases live in one table that the lineage catalog also resolves: one query for both.
+    public Task<int?> AliasVersionAsync(string name, string alias, DateTimeOffset? asOf, CancellationToken cancellationToken) =>
+        new SqliteLineageCatalog(db).AliasVersionAsync(name, alias, asOf, cancellationToken);
 
     public Task SetAliasAsync(string name, string alias, int version, DateTimeOffset setAt, CancellationToken cancellationToken)
     {
-        db.Write(tx => InsertAlias(tx, name, alias, version, setAt));
+        db.Write(tx => InsertAlias(db, tx, name, alias, version, setAt));
         return Task.CompletedTask;
     }
 
@@ -103,7 +97,7 @@ internal sealed class SqliteModelRegistry(SqliteDatabase db, SqliteLineageStore 
             var ids = lineage.Append(tx, nodes);
             var deployIndex = nodes.Select((n, i) => (n, i)).FirstOrDefault(x => x.n.Type == NodeType.Run && x.n.Kind == "deploy", (null!, -1)).Item2;
             var nodeId = deployIndex >= 0 ? ids[deployIndex] : 0;
-            if (d.CanaryPercent <= 0) InsertAlias(tx, d.Name, d.Alias, d.Version, d.CreatedAt);
+            if (d.CanaryPercent <= 0) InsertAlias(db, tx, d.Name, d.Alias, d.Version, d.CreatedAt);
             using var insert = db.Command(
                 "INSERT INTO deployments(run_id, action, name, alias, version, previous_version, canary_percent, package, node_id, created_at) VALUES ($r, $a, $n, $l, $v, $p, $c, $k, $id, $t) RETURNING id", tx);
             insert.Parameters.AddWithValue("$r", d.RunId);
@@ -180,7 +174,7 @@ internal sealed class SqliteModelRegistry(SqliteDatabase db, SqliteLineageStore 
         return Task.FromResult<IReadOnlyList<FeedbackLabel>>(list);
     }
 
-    private int InsertAlias(SqliteTransaction tx, string name, string alias, int version, DateTimeOffset at)
+    internal static int InsertAlias(SqliteDatabase db, SqliteTransaction tx, string name, string alias, int version, DateTimeOffset at)
     {
         using var cmd = db.Command("INSERT INTO aliases(name, alias, version, set_at) VALUES ($n, $a, $v, $t)", tx);
         cmd.Parameters.AddWithValue("$n", name);
