@@ -13,12 +13,21 @@ public sealed class LinkAndIndexTests
         using var ws = TempWorkspace.Init();
         ws.WriteTree("raw", 12, seed: 21, maxBytes: 50_000);
         ws.WriteBytes("raw/big.bin", AddStatusCheckoutTests.RandomBytes(6 << 20, 22));
+        // Old mtimes: the stat cache trusts no file written within its racy window.
+        foreach (var f in Directory.EnumerateFiles(ws.PathOf("raw"), "*", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddHours(-1));
         var before = TreeAssert.Snapshot(ws.PathOf("raw"));
 
         var add = ws.Keel("add", "raw", "--link", "hardlink", "--json");
 
         Assert.True(add.ExitCode == 0, add.ToString());
         TreeAssert.Matches(before, ws.PathOf("raw"));
+        // Next, before anything else looks: the link moved each file's ctime; the stat cache
+        // holds the stat after it, so nothing is read again.
+        var again = ws.Keel("add", "raw", "--link", "hardlink", "--json");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.True(again.Json().GetProperty("unchanged").GetBoolean());
+        Assert.Equal(0, again.Json().GetProperty("hashed_bytes").GetInt64());
+
         foreach (var file in new[] { "raw/big.bin", "raw/sub1/f0001.bin" })
         {
             var stored = ws.ObjectPath(Digest(ws, file));
@@ -126,6 +135,30 @@ public sealed class LinkAndIndexTests
 
         File.Delete(ws.PathOf("model.bin"));
         Assert.Equal("deleted", Status(ws).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public void Status_SameSizeRewriteInPlaceWithMtimePutBack_Modified()
+    {
+        // What `cp -p`, `touch -d` or an archive extractor leaves behind: same inode, size and
+        // mtime, other bytes. Only the ctime moved; status and add must both see it.
+        using var ws = TempWorkspace.Init();
+        ws.WriteTree("raw", 6, seed: 27);
+        var file = ws.PathOf("raw/sub1/f0001.bin");
+        var mtime = DateTime.UtcNow.AddHours(-1);
+        foreach (var f in Directory.EnumerateFiles(ws.PathOf("raw"), "*", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(f, mtime);
+        Assert.Equal(0, ws.Keel("add", "raw").ExitCode);
+        Assert.Equal("unchanged", Status(ws).GetProperty("state").GetString());
+        var bytes = File.ReadAllBytes(file);
+
+        bytes[0] ^= 0xFF;
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write)) stream.Write(bytes);
+        File.SetLastWriteTimeUtc(file, mtime);
+
+        Assert.Equal(["raw/sub1/f0001.bin:modified"], Changes(ws));
+        var add = ws.Keel("add", "raw", "--json");
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.Equal(2, add.Json().GetProperty("version").GetInt32());
     }
 
     private static string Digest(TempWorkspace ws, string file)

@@ -99,6 +99,14 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
                     }
                 }
                 if (linked is null) workspace.Objects.Put(digest, bytes);
+                // A new hard link (and the read-only mode) moved the file's ctime: record the
+                // stat it has now, or the next status would hash it again.
+                else if (linked == true && link == LinkMode.Hardlink)
+                {
+                    if (FileStat.Of(file.Full) is not { } linkedStat || linkedStat.Size != after.Size || linkedStat.MtimeNs != after.MtimeNs || linkedStat.Inode != after.Inode)
+                        return false;
+                    after = linkedStat;
+                }
             }
             Count(read);
             result = (new ManifestEntry(file.Relative, read, ModeOf(after), digest), after);

@@ -17,7 +17,7 @@ namespace Keel.Datasets;
 /// </summary>
 internal sealed class StatusIndex
 {
-    private static ReadOnlySpan<byte> Magic => "KSI1"u8;
+    private static ReadOnlySpan<byte> Magic => "KSI2"u8;
 
     private const int Trusted = 1;
 
@@ -50,6 +50,7 @@ internal sealed class StatusIndex
         public long Size;
         public long MtimeNs;
         public ulong Inode;
+        public long CtimeNs;
         public Hash32 Digest;
         public int PathOffset;
         public int PathLength;
@@ -172,7 +173,7 @@ internal sealed class StatusIndex
     public bool Matches(int i, in FileStat stat)
     {
         ref readonly var r = ref _records[i];
-        return (r.Flags & Trusted) != 0 && r.Size == stat.Size && r.MtimeNs == stat.MtimeNs && r.Inode == stat.Inode;
+        return (r.Flags & Trusted) != 0 && r.Size == stat.Size && r.MtimeNs == stat.MtimeNs && r.Inode == stat.Inode && r.CtimeNs == stat.CtimeNs;
     }
 
     public bool DigestEquals(int i, Digest digest)
@@ -194,6 +195,7 @@ internal sealed class StatusIndex
         r.Size = stat.Size;
         r.MtimeNs = stat.MtimeNs;
         r.Inode = stat.Inode;
+        r.CtimeNs = stat.CtimeNs;
         r.Flags = racy ? 0 : Trusted;
         Dirty = true;
     }

@@ -2,8 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace Keel.Objects;
 
-/// <summary>What the stat cache keys on: size, modification time (ns), inode, and the mode bits.</summary>
-internal readonly record struct FileStat(long Size, long MtimeNs, ulong Inode, int Mode)
+/// <summary>
+/// What the stat cache keys on: size, modification time (ns), inode, the mode bits, and the
+/// inode change time (ns; 0 where the platform has none). ctime cannot be set back by a user,
+/// so a same-size rewrite whose mtime was restored afterwards (<c>touch -d</c>, <c>cp -p</c>,
+/// an archive extractor) is still seen, as git's index sees it.
+/// </summary>
+internal readonly record struct FileStat(long Size, long MtimeNs, ulong Inode, int Mode, long CtimeNs = 0)
 {
     public bool IsExecutable => (Mode & 0b001_001_001) != 0;
 
@@ -84,7 +89,8 @@ internal static partial class NativeStat
         var size = *(long*)(buf + 48);
         var mtimeSec = *(long*)(buf + 88);
         var mtimeNsec = *(long*)(buf + 96);
-        return new FileStat(size, (mtimeSec * 1_000_000_000) + mtimeNsec, ino, (int)(mode & 0xFFF));
+        var ctimeNs = (*(long*)(buf + 104) * 1_000_000_000) + *(long*)(buf + 112);
+        return new FileStat(size, (mtimeSec * 1_000_000_000) + mtimeNsec, ino, (int)(mode & 0xFFF), ctimeNs);
     }
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]

@@ -5,7 +5,7 @@ using System.Text;
 namespace Keel.Objects;
 
 /// <summary>
-/// Maps (path, size, mtime, inode) to a digest so an unchanged file is never hashed twice.
+/// Maps (path, size, mtime, inode, ctime) to a digest so an unchanged file is never hashed twice.
 /// Kept as one binary file replaced atomically; losing it only costs re-hashing. An entry
 /// whose mtime is within <see cref="RacyWindow"/> of when it was recorded is not trusted,
 /// since a second write in the same clock tick could leave size and mtime unchanged.
@@ -13,7 +13,7 @@ namespace Keel.Objects;
 internal sealed class StatCache
 {
     public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
-    private static ReadOnlySpan<byte> Magic => "KSC1"u8;
+    private static ReadOnlySpan<byte> Magic => "KSC2"u8;
 
     private readonly string _file;
     private readonly TimeProvider _time;
@@ -29,7 +29,7 @@ internal sealed class StatCache
 
     // A class, not a struct: the dictionary then uses the framework's precompiled shared code
     // instead of JIT-compiling an instantiation in every short-lived process.
-    private sealed record Entry(long Size, long MtimeNs, ulong Inode, Digest Digest, bool Racy);
+    private sealed record Entry(long Size, long MtimeNs, ulong Inode, long CtimeNs, Digest Digest, bool Racy);
 
     public int Count => _entries.Count;
 
@@ -50,7 +50,7 @@ internal sealed class StatCache
 
     /// <summary>The digest recorded for this exact stat, or null if anything differs.</summary>
     public Digest? Lookup(string path, FileStat stat) =>
-        _entries.TryGetValue(path, out var e) && !e.Racy && e.Size == stat.Size && e.MtimeNs == stat.MtimeNs && e.Inode == stat.Inode
+        _entries.TryGetValue(path, out var e) && !e.Racy && e.Size == stat.Size && e.MtimeNs == stat.MtimeNs && e.Inode == stat.Inode && e.CtimeNs == stat.CtimeNs
             ? e.Digest
             : null;
 
@@ -58,7 +58,7 @@ internal sealed class StatCache
     {
         var nowNs = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
         var racy = nowNs - stat.MtimeNs < (long)RacyWindow.TotalMilliseconds * 1_000_000;
-        var entry = new Entry(stat.Size, stat.MtimeNs, stat.Inode, digest, racy);
+        var entry = new Entry(stat.Size, stat.MtimeNs, stat.Inode, stat.CtimeNs, digest, racy);
         if (_entries.TryGetValue(path, out var old) && old == entry) return;
         _entries[path] = entry;
         _dirty = true;
@@ -81,7 +81,7 @@ internal sealed class StatCache
     {
         if (!_dirty) return;
         var buffer = new MemoryStream(_entries.Count * 96);
-        Span<byte> fixedPart = stackalloc byte[8 + 8 + 8 + 1 + 32];
+        Span<byte> fixedPart = stackalloc byte[8 + 8 + 8 + 8 + 1 + 32];
         buffer.Write(Magic);
         Span<byte> count = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(count, _entries.Count);
@@ -101,9 +101,10 @@ internal sealed class StatCache
             BinaryPrimitives.WriteInt64LittleEndian(fixedPart, e.Size);
             BinaryPrimitives.WriteInt64LittleEndian(fixedPart[8..], e.MtimeNs);
             BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[16..], e.Inode);
-            fixedPart[24] = e.Racy ? (byte)1 : (byte)0;
+            BinaryPrimitives.WriteInt64LittleEndian(fixedPart[24..], e.CtimeNs);
+            fixedPart[32] = e.Racy ? (byte)1 : (byte)0;
             Convert.FromHexString(e.Digest.Hex, hash, out _, out _);
-            hash.CopyTo(fixedPart[25..]);
+            hash.CopyTo(fixedPart[33..]);
             buffer.Write(fixedPart);
         }
         var temp = _file + "." + Environment.ProcessId + ".tmp";
@@ -117,8 +118,8 @@ internal sealed class StatCache
         var pos = 4;
         var n = BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);
         pos += 4;
-        // Each entry takes at least 61 bytes: a damaged count must not size a huge dictionary.
-        if (n < 0 || n > (data.Length - pos) / 61) throw new FormatException("stat cache entry count is damaged");
+        // Each entry takes at least 69 bytes: a damaged count must not size a huge dictionary.
+        if (n < 0 || n > (data.Length - pos) / 69) throw new FormatException("stat cache entry count is damaged");
         for (var i = 0; i < n; i++)
         {
             var len = BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);
@@ -128,10 +129,11 @@ internal sealed class StatCache
             var size = BinaryPrimitives.ReadInt64LittleEndian(data[pos..]);
             var mtime = BinaryPrimitives.ReadInt64LittleEndian(data[(pos + 8)..]);
             var inode = BinaryPrimitives.ReadUInt64LittleEndian(data[(pos + 16)..]);
-            var racy = data[pos + 24] != 0;
-            var digest = Digest.FromBytes(data.Slice(pos + 25, 32));
-            pos += 57;
-            entries[path] = new Entry(size, mtime, inode, digest, racy);
+            var ctime = BinaryPrimitives.ReadInt64LittleEndian(data[(pos + 24)..]);
+            var racy = data[pos + 32] != 0;
+            var digest = Digest.FromBytes(data.Slice(pos + 33, 32));
+            pos += 65;
+            entries[path] = new Entry(size, mtime, inode, ctime, digest, racy);
         }
     }
 }

@@ -106,7 +106,7 @@ internal sealed class NoopSnapshotWriter
     }
 
     private Digest? Lookup(string relative, PathStat st) =>
-        _ws.StatCache.Lookup(relative, new FileStat(st.Size, st.MtimeNs, st.Inode, (int)(st.Mode & 0xFFF)));
+        _ws.StatCache.Lookup(relative, new FileStat(st.Size, st.MtimeNs, st.Inode, (int)(st.Mode & 0xFFF), st.CtimeNs));
 
     // As the Snapshotter records modes in manifests: executable or not.
     private static int ModeOf(PathStat st) => new FileStat(st.Size, st.MtimeNs, st.Inode, (int)(st.Mode & 0xFFF)).IsExecutable ? 0b111_101_101 : 0b110_100_100;

@@ -45,7 +45,7 @@ public sealed class StatusIndexTests : IDisposable
     }
 
     [Fact]
-    public void Matches_SizeMtimeOrInodeChanged_IsFalse()
+    public void Matches_SizeMtimeInodeOrCtimeChanged_IsFalse()
     {
         var stat = OldStat(7);
         var index = StatusIndex.FromSnapshot(Version, "data", [Entry("a.txt", "aaaaa")], [stat], _time);
@@ -54,6 +54,7 @@ public sealed class StatusIndexTests : IDisposable
         Assert.False(index.Matches(0, stat with { Size = 6 }));
         Assert.False(index.Matches(0, stat with { MtimeNs = stat.MtimeNs + 1 }));
         Assert.False(index.Matches(0, stat with { Inode = 8 }));
+        Assert.False(index.Matches(0, stat with { CtimeNs = stat.CtimeNs + 1 }));
     }
 
     [Fact]

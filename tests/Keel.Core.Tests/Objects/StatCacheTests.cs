@@ -63,6 +63,49 @@ public sealed class StatCacheTests : IDisposable
     }
 
     [Fact]
+    public void Lookup_CtimeDiffers_Misses()
+    {
+        var cache = StatCache.Load(CacheFile, _time);
+        cache.Record("f", Stat() with { CtimeNs = 5 }, D);
+
+        Assert.Null(cache.Lookup("f", Stat() with { CtimeNs = 6 }));
+    }
+
+    [Fact]
+    public void Lookup_RealFileRewrittenInPlaceWithSameSizeAndMtimePutBack_MissesOnCtime()
+    {
+        // What `cp -p`, `touch -d` or an archive extractor leaves: same inode, size and mtime.
+        var file = _dir.Write("data.txt", "aaaa");
+        var mtime = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(file, mtime);
+        var cache = StatCache.Load(CacheFile, TimeProvider.System);
+        var before = FileStat.Of(file)!.Value;
+        cache.Record("data.txt", before, D);
+        Thread.Sleep(20);
+
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write))
+            stream.Write("bbbb"u8);
+        File.SetLastWriteTimeUtc(file, mtime);
+        var after = FileStat.Of(file)!.Value;
+
+        Assert.Equal((before.Size, before.MtimeNs, before.Inode), (after.Size, after.MtimeNs, after.Inode));
+        Assert.Null(cache.Lookup("data.txt", after));
+    }
+
+    [Fact]
+    public void SaveAndLoad_KeepsCtime()
+    {
+        var cache = StatCache.Load(CacheFile, _time);
+        cache.Record("f", Stat() with { CtimeNs = 123_456_789 }, D);
+        cache.Save();
+
+        var loaded = StatCache.Load(CacheFile, _time);
+
+        Assert.Equal(D, loaded.Lookup("f", Stat() with { CtimeNs = 123_456_789 }));
+        Assert.Null(loaded.Lookup("f", Stat() with { CtimeNs = 123_456_790 }));
+    }
+
+    [Fact]
     public void Lookup_ModeBitsDiffer_StillHits()
     {
         // Mode is not part of the content; chmod +x does not need a re-hash.
@@ -214,7 +257,7 @@ public sealed class StatCacheTests : IDisposable
         var random = new byte[4096];
         new Random(1).NextBytes(random);
         var randomAfterMagic = (byte[])random.Clone();
-        "KSC1"u8.CopyTo(randomAfterMagic);
+        "KSC2"u8.CopyTo(randomAfterMagic);
         return new TheoryData<string, byte[]>
         {
             { "empty", [] },
@@ -228,6 +271,17 @@ public sealed class StatCacheTests : IDisposable
             { "random bytes", random },
             { "random bytes after the magic", randomAfterMagic },
         };
+    }
+
+    [Fact]
+    public void Load_CacheOfTheFormatWithoutCtime_IsNoCache()
+    {
+        // Format 1 had no ctime: its entries cannot vouch for a file, so everything is re-hashed once.
+        var old = ValidCacheBytes();
+        "KSC1"u8.CopyTo(old);
+        File.WriteAllBytes(CacheFile, old);
+
+        Assert.Equal(0, StatCache.Load(CacheFile, _time).Count);
     }
 
     [Theory]
@@ -245,7 +299,7 @@ public sealed class StatCacheTests : IDisposable
     [Fact]
     public void Load_DamagedFile_NextSaveRewritesIt()
     {
-        File.WriteAllBytes(CacheFile, "KSC1garbage"u8.ToArray());
+        File.WriteAllBytes(CacheFile, "KSC2garbage"u8.ToArray());
         var cache = StatCache.Load(CacheFile, _time);
         cache.Record("f", Stat(), D);
 
