@@ -1,11 +1,14 @@
-namespace Keel.Team.Tests.Infrastructure;
+namespace Keel.Testing;
 
-/// <summary>A fresh directory under the system temp folder, deleted (read-only files too) on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp folder, deleted (read-only files too) on dispose.
+/// One source file compiled into each test project that needs it.
+/// </summary>
 public sealed class TempDir : IDisposable
 {
     public TempDir()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "keel-team-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "keel-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
