@@ -41,12 +41,13 @@ internal static class RangeHashingCopy
         using var map = MemoryMappedFile.CreateFromFile(output, null, length, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         using var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
         var progress = new Progress();
-        var copier = Task.Factory.StartNew(() => progress.CopyAll(source, offset, length, output), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var copier = Task.CompletedTask;
         byte* start = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
         try
         {
             start += view.PointerOffset;
+            copier = Task.Factory.StartNew(() => progress.CopyAll(source, offset, length, output), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             long hashed = 0;
             while (true)
             {
