@@ -20,7 +20,9 @@ internal static class RangeHashingCopy
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         using var hasher = Blake3.Hasher.New();
         long copied = 0;
-        using (var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None))
+        // Preallocated (fallocate): the kernel copy then fills blocks already reserved instead of
+        // reserving each page as it lands.
+        using (var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, length))
         {
             if (length > 0)
             {
