@@ -31,7 +31,10 @@ internal sealed class HashingCopy
             while (offset < length)
             {
                 var buffer = _buffers[slice++ & 1];
-                var n = source.ReadAtLeast(buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - offset)), 1, throwOnEndOfStream: false);
+                // A slice is filled unless the stream ends: a stream that returns a little at a
+                // time (gzip) must not move on to a second buffer a small copy never allocated.
+                var want = (int)Math.Min(buffer.Length, length - offset);
+                var n = source.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
                 if (n == 0) break;
                 if (n >= ContentHasher.ParallelThreshold) hasher.UpdateWithJoin(buffer.AsSpan(0, n));
                 else hasher.Update(buffer.AsSpan(0, n));

@@ -22,6 +22,29 @@ public sealed class HashingCopyTests
         Assert.Equal(bytes, File.ReadAllBytes(dir.File("out")));
     }
 
+    [Theory]
+    [InlineData((5 << 20) + 3)]
+    [InlineData((19 << 20) + 1)]
+    public void Copy_StreamReturningShortReads_WritesEveryByte(int size)
+    {
+        using var dir = new TempDir();
+        var bytes = new byte[size];
+        new Random(size).NextBytes(bytes);
+        var compressed = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gz.Write(bytes);
+        compressed.Position = 0;
+        var copier = new HashingCopy();
+        copier.Copy(new MemoryStream("{}"u8.ToArray()), 2, dir.File("small"));
+
+        using var source = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionMode.Decompress);
+        var (copied, digest) = copier.Copy(source, size, dir.File("out"));
+
+        Assert.Equal(size, copied);
+        Assert.Equal(ContentHasher.Hash(bytes), digest);
+        Assert.Equal(bytes, File.ReadAllBytes(dir.File("out")));
+    }
+
     [Fact]
     public void Copy_StreamEndsEarly_ReportsTheBytesThatCame()
     {

@@ -45,7 +45,9 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
             }
             if (manifest.Format != BundleManifest.CurrentFormat) throw BundleReader.Refuse($"format '{manifest.Format}' is not {BundleManifest.CurrentFormat}");
 
+            Diagnostics.Trace("import: manifest parsed");
             var (signedBy, trusted) = CheckSignature(staged, manifestBytes);
+            Diagnostics.Trace("import: manifest signature checked");
             if (signedBy is null) notes.Add("the bundle is not signed; every entry was still checked against its digest");
             else if (!trusted) notes.Add($"signed by {signedBy}, which you do not trust yet; the signature is valid for the key the bundle carries ('keel keys trust' it if you know its owner)");
 
@@ -65,6 +67,7 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
             var lineage = JsonSerializer.Deserialize<BundleLineage>(await File.ReadAllBytesAsync(l.File, cancellationToken).ConfigureAwait(false), BundleJson.Options)
                 ?? throw BundleReader.Refuse("metadata/lineage.json is empty");
             var graph = new LineageGraph(lineage.Nodes.OrderBy(n => n.Id).ToList(), lineage.Edges);
+            Diagnostics.Trace("import: entries checked against the manifest, lineage parsed");
             foreach (var (id, root) in LineageRoots.Compute(graph))
             {
                 var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -10,7 +10,9 @@ namespace Keel.Reproduction.Bundles;
 /// that are not regular files (links, devices, sparse files), names outside the known layout
 /// (absolute, '..', anything escaping the folder), sizes beyond the limits, a gzip stream that
 /// expands past the ratio cap, and a truncated archive. The bundle is read once: each entry is
-/// hashed while it is written, once, into the staging folder (<see cref="HashingCopy"/>).
+/// hashed while it is written, once, into the staging folder; a large entry of an uncompressed
+/// bundle is copied in the kernel and hashed in the staging file (<see cref="RangeHashingCopy"/>),
+/// anything else through one buffer (<see cref="HashingCopy"/>).
 /// </summary>
 internal static partial class BundleReader
 {
@@ -34,6 +36,9 @@ internal static partial class BundleReader
         }
         long total = 0;
         var copier = new HashingCopy();
+        // An uncompressed bundle holds each entry as a byte range: large ones are copied from
+        // it inside the kernel and hashed in the staging file, not read through this process.
+        using var ranges = isGzip ? null : File.OpenHandle(bundle, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {
             using var tar = new TarReader(source);
@@ -52,7 +57,9 @@ internal static partial class BundleReader
                 if (!target.StartsWith(Path.GetFullPath(staging) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw Refuse($"entry '{name}' escapes the staging folder");
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                var (copied, digest) = copier.Copy(entry.DataStream ?? Stream.Null, entry.Length, target);
+                var (copied, digest) = ranges is not null && entry.Length >= ContentHasher.ParallelThreshold && entry.DataOffset >= 0
+                    ? CopyRange(ranges, entry, length, target)
+                    : copier.Copy(entry.DataStream ?? Stream.Null, entry.Length, target);
                 if (copied != entry.Length) throw Refuse($"entry '{name}' is truncated ({copied} of {entry.Length} bytes)");
                 result[name] = (target, copied, digest);
             }
@@ -62,6 +69,13 @@ internal static partial class BundleReader
             throw Refuse($"the archive is truncated or damaged ({e.Message})");
         }
         return result;
+    }
+
+    private static (long Copied, Digest Digest) CopyRange(Microsoft.Win32.SafeHandles.SafeFileHandle bundle, TarEntry entry, long bundleLength, string target)
+    {
+        if (entry.DataOffset + entry.Length > bundleLength)
+            throw Refuse($"entry '{entry.Name}' is truncated ({Math.Max(0, bundleLength - entry.DataOffset)} of {entry.Length} bytes)");
+        return RangeHashingCopy.Copy(bundle, entry.DataOffset, entry.Length, target);
     }
 
     public static KeelException Refuse(string why) => new($"bundle rejected, nothing was imported: {why}", ExitCodes.CheckFailed);
