@@ -74,13 +74,15 @@ internal static class ServingApi
             if (refused is not null) return refused;
         }
         var outputs = served.Model.Predict(inputs);
-        var requestId = http.Request.Headers.TryGetValue("X-Request-Id", out var given) && given.Count > 0 && given[0]!.Length is > 0 and <= 200
-            ? given[0]! : Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var now = time.GetUtcNow();
+        var id = http.Request.Headers.TryGetValue("X-Request-Id", out var given) && given.Count > 0 && given[0]!.Length is > 0 and <= 200
+            ? RequestId.Parse(given[0]!) : RequestId.New(now);
+        var requestId = id.ToString();
         if (capture.Enabled)
         {
-            var now = time.GetUtcNow();
+            var ms = now.ToUnixTimeMilliseconds();
             var flagText = flags is null ? null : string.Join("; ", flags);
-            for (var i = 0; i < inputs.Count; i++) capture.Offer(new CapturedPrediction(requestId, i, now, served, inputs[i], outputs[i], flagText));
+            for (var i = 0; i < inputs.Count; i++) capture.Offer(new CapturedPrediction(id, i, ms, served, inputs[i], outputs[i], flagText));
         }
         metrics.Predicted(name, served.Version.Version, inputs.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
         http.Response.Headers["X-Request-Id"] = requestId;
