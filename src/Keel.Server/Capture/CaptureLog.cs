@@ -20,11 +20,12 @@ internal sealed class CaptureLog : IDisposable
     public const string Extension = ".log";
 
     private readonly FileStream _file;
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _buffer;
     private int _unflushed;
 
-    private CaptureLog(string path, FileStream file, CaptureLogHeader header, DateTimeOffset openedAt, CaptureColumns columns)
+    private CaptureLog(string path, FileStream file, CaptureLogHeader header, DateTimeOffset openedAt, CaptureColumns columns, ArrayBufferWriter<byte> buffer)
     {
+        _buffer = buffer;
         Path = path;
         _file = file;
         Header = header;
@@ -44,14 +45,21 @@ internal sealed class CaptureLog : IDisposable
     /// <summary>The rows by column, as the log holds them: the segment is written from these, and feedback finds request ids in them.</summary>
     public CaptureColumns Columns { get; }
 
-    /// <summary>Creates the log file with its header; <paramref name="columns"/> (empty, fitting the header) will hold its rows.</summary>
-    public static CaptureLog Create(string directory, CaptureLogHeader header, DateTimeOffset now, CaptureColumns? columns = null)
+    /// <summary>The buffer rows wait in until <see cref="Flush"/>, empty once it returns: reusable by the next log when this one is done.</summary>
+    public ArrayBufferWriter<byte> WriteBuffer => _buffer;
+
+    /// <summary>
+    /// Creates the log file with its header; <paramref name="columns"/> (empty, fitting the header)
+    /// will hold its rows and <paramref name="buffer"/> (empty) its unflushed records: both reused
+    /// from a log sealed earlier, so opening a log every few seconds allocates no large arrays.
+    /// </summary>
+    public static CaptureLog Create(string directory, CaptureLogHeader header, DateTimeOffset now, CaptureColumns? columns = null, ArrayBufferWriter<byte>? buffer = null)
     {
         Directory.CreateDirectory(directory);
         var name = string.Create(CultureInfo.InvariantCulture, $"{header.Model}@{header.Version}.{now.ToUnixTimeMilliseconds()}.{Environment.ProcessId}.{Guid.NewGuid():N}{Extension}");
         var path = System.IO.Path.Combine(directory, name);
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
-        var log = new CaptureLog(path, file, header, now, columns ?? new CaptureColumns(header, 1024));
+        var log = new CaptureLog(path, file, header, now, columns ?? new CaptureColumns(header, 1024), buffer ?? new ArrayBufferWriter<byte>(64 * 1024));
         log.WriteHeader();
         log.Flush();
         return log;

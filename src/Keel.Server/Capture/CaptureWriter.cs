@@ -28,6 +28,7 @@ internal sealed partial class CaptureWriter(
     private readonly List<CaptureLog> _sealing = [];
     private readonly Queue<(string Model, int Version, CaptureColumns Rows)> _sealed = new();
     private readonly Stack<CaptureColumns> _spare = new();
+    private readonly Stack<System.Buffers.ArrayBufferWriter<byte>> _spareBuffers = new();
     private readonly MemoryStream _segment = new();
     private readonly Lock _index = new();
     private readonly SemaphoreSlim _logging = new(1, 1);
@@ -162,6 +163,7 @@ internal sealed partial class CaptureWriter(
                     {
                         _sealing.Remove(log);
                         _sealed.Enqueue((header.Model, header.Version, log.Columns));
+                        if (_spareBuffers.Count < SpareColumns && log.WriteBuffer.WrittenCount == 0) _spareBuffers.Push(log.WriteBuffer);
                         while (_sealed.Count > RecentlySealed) Recycle(_sealed.Dequeue().Rows);
                     }
                 }
@@ -196,7 +198,7 @@ internal sealed partial class CaptureWriter(
                     try
                     {
                         var header = CaptureLogHeader.For(row.Model);
-                        _open[row.Model] = log = CaptureLog.Create(Directory, header, now, RentColumns(header));
+                        _open[row.Model] = log = CaptureLog.Create(Directory, header, now, RentColumns(header), _spareBuffers.TryPop(out var buffer) ? buffer : null);
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {

@@ -11,11 +11,19 @@ namespace Keel.Server.Capture;
 /// model, version, flags, one typed column per input (<c>input.NAME</c>) and per output
 /// (<c>output.NAME</c>: double, bool or string; arrays as JSON text). The rows come by column
 /// (<see cref="CaptureColumns"/>); the column buffers Parquet needs are rented and returned, and
-/// the file goes into the caller's stream, so sealing a segment every few seconds allocates
-/// little beyond what Parquet itself does.
+/// the file goes into the caller's stream, in row groups of <see cref="RowGroupRows"/>, so sealing
+/// a segment several times a second allocates nothing that outlives it.
 /// </summary>
 internal static class SegmentWriter
 {
+    /// <summary>
+    /// Rows per row group: small enough that every buffer Parquet makes for a column (16 bytes a
+    /// value in memory; a request id column is some 36 bytes a row encoded) stays under the
+    /// large-object heap's 85,000 bytes, so cutting segments under load leaves no garbage that
+    /// only a full collection would reclaim.
+    /// </summary>
+    public const int RowGroupRows = 2048;
+
     public static async Task WriteAsync(CaptureLogHeader model, CaptureColumns rows, Stream output, CancellationToken cancellationToken)
     {
         var n = rows.Count;
@@ -48,72 +56,76 @@ internal static class SegmentWriter
             });
         }
         var schema = new ParquetSchema(fields);
-        var texts = ArrayPool<string?>.Shared.Rent(n);
-        var doubles = ArrayPool<double?>.Shared.Rent(n);
-        var bools = ArrayPool<bool?>.Shared.Rent(n);
-        var ints = ArrayPool<int>.Shared.Rent(n);
-        var longs = ArrayPool<long>.Shared.Rent(n);
+        var texts = ArrayPool<string?>.Shared.Rent(RowGroupRows);
+        var doubles = ArrayPool<double?>.Shared.Rent(RowGroupRows);
+        var bools = ArrayPool<bool?>.Shared.Rent(RowGroupRows);
+        var ints = ArrayPool<int>.Shared.Rent(RowGroupRows);
+        var longs = ArrayPool<long>.Shared.Rent(RowGroupRows);
         try
         {
             await using var writer = await ParquetWriter.CreateAsync(schema, output, cancellationToken: cancellationToken).ConfigureAwait(false);
-            using var group = writer.CreateRowGroup();
             var df = schema.DataFields;
-            var text = new ArraySegment<string>(texts!, 0, n);
-            for (var i = 0; i < n; i++) texts[i] = rows.IdTextAt(i);
-            await group.WriteAsync(df[0], text).ConfigureAwait(false);
-            await group.WriteAsync<int>(df[1], Copy(rows.Rows, ints), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<long>(df[2], Copy(rows.Times, longs), null, null, cancellationToken).ConfigureAwait(false);
-            Array.Fill(texts, model.Model, 0, n);
-            await group.WriteAsync(df[3], text).ConfigureAwait(false);
-            Array.Fill(ints, model.Version, 0, n);
-            await group.WriteAsync<int>(df[4], ints.AsMemory(0, n), null, null, cancellationToken).ConfigureAwait(false);
-            rows.Flags.CopyTo(texts);
-            await group.WriteAsync(df[5], text).ConfigureAwait(false);
-            var c = 6;
-            for (var i = 0; i < inputs.Count; i++, c++)
+            for (var first = 0; first < n; first += RowGroupRows)
             {
-                switch (inputs[i].Type)
+                var m = Math.Min(RowGroupRows, n - first);
+                using var group = writer.CreateRowGroup();
+                var text = new ArraySegment<string>(texts!, 0, m);
+                for (var r = 0; r < m; r++) texts[r] = rows.IdTextAt(first + r);
+                await group.WriteAsync(df[0], text).ConfigureAwait(false);
+                await group.WriteAsync<int>(df[1], Copy(rows.Rows.Slice(first, m), ints), null, null, cancellationToken).ConfigureAwait(false);
+                await group.WriteAsync<long>(df[2], Copy(rows.Times.Slice(first, m), longs), null, null, cancellationToken).ConfigureAwait(false);
+                Array.Fill(texts, model.Model, 0, m);
+                await group.WriteAsync(df[3], text).ConfigureAwait(false);
+                Array.Fill(ints, model.Version, 0, m);
+                await group.WriteAsync<int>(df[4], ints.AsMemory(0, m), null, null, cancellationToken).ConfigureAwait(false);
+                rows.Flags.Slice(first, m).CopyTo(texts);
+                await group.WriteAsync(df[5], text).ConfigureAwait(false);
+                var c = 6;
+                for (var i = 0; i < inputs.Count; i++, c++)
                 {
-                    case FieldType.Number:
-                        var numbers = rows.Numbers(i);
-                        for (var r = 0; r < n; r++) doubles[r] = double.IsNaN(numbers[r]) ? null : numbers[r];
-                        await group.WriteAsync<double>(df[c], doubles.AsMemory(0, n), null, null, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case FieldType.Boolean:
-                        var flags = rows.Booleans(i);
-                        for (var r = 0; r < n; r++) bools[r] = flags[r] switch { 0 => false, 1 => true, _ => null };
-                        await group.WriteAsync<bool>(df[c], bools.AsMemory(0, n), null, null, cancellationToken).ConfigureAwait(false);
-                        break;
-                    default:
-                        rows.Texts(i).CopyTo(texts);
-                        await group.WriteAsync(df[c], text).ConfigureAwait(false);
-                        break;
+                    switch (inputs[i].Type)
+                    {
+                        case FieldType.Number:
+                            var numbers = rows.Numbers(i).Slice(first, m);
+                            for (var r = 0; r < m; r++) doubles[r] = double.IsNaN(numbers[r]) ? null : numbers[r];
+                            await group.WriteAsync<double>(df[c], doubles.AsMemory(0, m), null, null, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case FieldType.Boolean:
+                            var flags = rows.Booleans(i).Slice(first, m);
+                            for (var r = 0; r < m; r++) bools[r] = flags[r] switch { 0 => false, 1 => true, _ => null };
+                            await group.WriteAsync<bool>(df[c], bools.AsMemory(0, m), null, null, cancellationToken).ConfigureAwait(false);
+                            break;
+                        default:
+                            rows.Texts(i).Slice(first, m).CopyTo(texts);
+                            await group.WriteAsync(df[c], text).ConfigureAwait(false);
+                            break;
+                    }
                 }
-            }
-            for (var o = 0; o < outputs.Count; o++, c++)
-            {
-                var kinds = rows.OutputKinds(o);
-                var values = rows.OutputNumbers(o);
-                switch (outputKinds[o])
+                for (var o = 0; o < outputs.Count; o++, c++)
                 {
-                    case CaptureColumns.OutNumber:
-                        for (var r = 0; r < n; r++) doubles[r] = kinds[r] == CaptureColumns.OutNumber ? values[r] : null;
-                        await group.WriteAsync<double>(df[c], doubles.AsMemory(0, n), null, null, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case CaptureColumns.OutBool:
-                        for (var r = 0; r < n; r++) bools[r] = kinds[r] == CaptureColumns.OutBool ? values[r] != 0 : null;
-                        await group.WriteAsync<bool>(df[c], bools.AsMemory(0, n), null, null, cancellationToken).ConfigureAwait(false);
-                        break;
-                    default:
-                        for (var r = 0; r < n; r++) texts[r] = AsText(kinds[r], values[r], rows.OutputOther(o, r));
-                        await group.WriteAsync(df[c], text).ConfigureAwait(false);
-                        break;
+                    var kinds = rows.OutputKinds(o).Slice(first, m);
+                    var values = rows.OutputNumbers(o).Slice(first, m);
+                    switch (outputKinds[o])
+                    {
+                        case CaptureColumns.OutNumber:
+                            for (var r = 0; r < m; r++) doubles[r] = kinds[r] == CaptureColumns.OutNumber ? values[r] : null;
+                            await group.WriteAsync<double>(df[c], doubles.AsMemory(0, m), null, null, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case CaptureColumns.OutBool:
+                            for (var r = 0; r < m; r++) bools[r] = kinds[r] == CaptureColumns.OutBool ? values[r] != 0 : null;
+                            await group.WriteAsync<bool>(df[c], bools.AsMemory(0, m), null, null, cancellationToken).ConfigureAwait(false);
+                            break;
+                        default:
+                            for (var r = 0; r < m; r++) texts[r] = AsText(kinds[r], values[r], rows.OutputOther(o, first + r));
+                            await group.WriteAsync(df[c], text).ConfigureAwait(false);
+                            break;
+                    }
                 }
             }
         }
         finally
         {
-            Array.Clear(texts, 0, n);
+            Array.Clear(texts);
             ArrayPool<string?>.Shared.Return(texts);
             ArrayPool<double?>.Shared.Return(doubles);
             ArrayPool<bool?>.Shared.Return(bools);
