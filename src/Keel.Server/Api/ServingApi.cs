@@ -157,8 +157,15 @@ internal static class ServingApi
         http.Response.ContentType = "application/json";
         http.Response.ContentLength = buffer.WrittenCount;
         var pipe = http.Response.BodyWriter;
-        buffer.WrittenSpan.CopyTo(pipe.GetSpan(buffer.WrittenCount));
-        pipe.Advance(buffer.WrittenCount);
+        // In pieces of whatever the pipe offers, so a large batch answer needs no large block of it.
+        for (var rest = buffer.WrittenSpan; rest.Length > 0;)
+        {
+            var span = pipe.GetSpan();
+            var n = Math.Min(span.Length, rest.Length);
+            rest[..n].CopyTo(span);
+            pipe.Advance(n);
+            rest = rest[n..];
+        }
         // A big batch answer should not pin a large buffer to the thread for good.
         if (buffer.Capacity > 1 << 20) (t_buffer, t_writer) = (null, null);
         await pipe.FlushAsync(http.RequestAborted).ConfigureAwait(false);
