@@ -16,6 +16,8 @@ internal sealed class ServingMetrics
     {
         Registry = Metrics.NewCustomRegistry();
         var f = Metrics.WithCustomRegistry(Registry);
+        // No exemplars: they cost every observation a trace-context lookup, and nothing here traces.
+        f.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _predictions = f.CreateCounter("keel_predictions_total", "Rows predicted.", new CounterConfiguration { LabelNames = ["model", "version"] });
         _requests = f.CreateCounter("keel_requests_total", "Predict requests by outcome.", new CounterConfiguration { LabelNames = ["model", "code"] });
         _latency = f.CreateHistogram("keel_predict_seconds", "Time to validate and predict one request.", new HistogramConfiguration

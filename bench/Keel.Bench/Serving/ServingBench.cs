@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Keel.Models.Registration;
 using Keel.Server;
@@ -33,7 +34,7 @@ internal sealed class ServingBench : IBenchGroup
         var batch = Encoding.UTF8.GetBytes("{\"rows\": [" + string.Join(',', Enumerable.Range(0, 1000).Select(i => $"{{\"tenure\": {i % 72}, \"charges\": {20 + (i % 100)}, \"contract\": \"{(i % 3 == 0 ? "monthly" : i % 3 == 1 ? "yearly" : "two-year")}\"}}")) + "]}");
 
         // Both servers live at once and the three single-row measurements are interleaved over
-        // rounds (median per figure), so JIT tiering and a noisy machine hit all of them alike.
+        // rounds (median per figure), so a noisy machine hits all of them alike.
         var on = await StartAsync(ws, capture: true).ConfigureAwait(false);
         var off = await StartAsync(ws, capture: false).ConfigureAwait(false);
         LoadGenerator.Result constant, captured, uncaptured, batched;
@@ -43,16 +44,32 @@ internal sealed class ServingBench : IBenchGroup
         {
             var onUrl = Address(on);
             var offUrl = Address(off);
-            var rounds = context.Quick ? 3 : 5;
+            // Short rounds, many of them: the machine's load drifts over seconds (other work shares its
+            // two cores), and 1 s slices taken in turn put the three measurements under the same load.
+            var rounds = context.Quick ? 3 : 15;
+            var slice = TimeSpan.FromSeconds(1);
+            // Warm-up before any round: a server runs for hours, so what is measured is code past
+            // tiered compilation. The capture path's rarer work (cutting a segment every 10,000 rows,
+            // a few times a second here) needs some 30 calls per method, i.e. 10-20 s of load, to get
+            // there; without this the first rounds measure the JIT (seen: 1-2 s of JIT time in a 3 s
+            // round of capture on). All three endpoints are warmed alike.
+            var warm = Stopwatch.StartNew();
+            for (var pass = 0; pass < (context.Quick ? 1 : 3); pass++)
+            {
+                await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/ping"), one, 2, duration, keepLatencies: false).ConfigureAwait(false);
+                await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), one, 2, duration * 2, keepLatencies: false).ConfigureAwait(false);
+                await LoadGenerator.RunAsync(new Uri(offUrl, "/v1/models/tiny/predict"), one, 2, duration, keepLatencies: false).ConfigureAwait(false);
+            }
+            Console.Error.WriteLine($"serving warm-up: {warm.Elapsed.TotalSeconds:0} s of load, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods compiled so far");
             var c = new List<LoadGenerator.Result>();
             var p = new List<LoadGenerator.Result>();
             var u = new List<LoadGenerator.Result>();
             for (var r = 0; r < rounds; r++)
             {
-                c.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/ping"), one, 2, duration).ConfigureAwait(false));
-                p.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), one, 2, duration).ConfigureAwait(false));
-                u.Add(await LoadGenerator.RunAsync(new Uri(offUrl, "/v1/models/tiny/predict"), one, 2, duration).ConfigureAwait(false));
-                Console.Error.WriteLine($"serving round {r + 1}: constant {c[^1].PerSecond:0}, capture on {p[^1].PerSecond:0} (p99 {p[^1].P99Ms:0.00} ms), capture off {u[^1].PerSecond:0} req/s");
+                c.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/ping"), one, 2, slice).ConfigureAwait(false));
+                p.Add(await LoadGenerator.RunAsync(new Uri(onUrl, "/v1/models/tiny/predict"), one, 2, slice).ConfigureAwait(false));
+                u.Add(await LoadGenerator.RunAsync(new Uri(offUrl, "/v1/models/tiny/predict"), one, 2, slice).ConfigureAwait(false));
+                Console.Error.WriteLine($"serving round {r + 1}: constant {c[^1].PerSecond:0}, capture on {p[^1].PerSecond:0} (p99 {p[^1].P99Ms:0.00} ms), capture off {u[^1].PerSecond:0} req/s; ratios {p[^1].PerSecond / c[^1].PerSecond:0.00}, {p[^1].PerSecond / u[^1].PerSecond:0.00}");
             }
             constant = Median(c);
             captured = Median(p);

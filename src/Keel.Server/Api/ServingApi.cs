@@ -7,6 +7,7 @@ using Keel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 
 namespace Keel.Server.Api;
@@ -16,10 +17,13 @@ internal static class ServingApi
 {
     public static IEndpointRouteBuilder MapKeelServing(this IEndpointRouteBuilder app, ServingMetrics metrics)
     {
-        app.MapPost("/v1/models/{name}/predict", (string name, HttpContext http, ModelHost host, PredictionCapture capture, ServingOptions options, TimeProvider time) =>
-            PredictAsync(name, http, host, capture, options, metrics, time));
-        app.MapPost("/invocations", (HttpContext http, ModelHost host, PredictionCapture capture, ServingOptions options, TimeProvider time) =>
-            PredictAsync(host.DefaultModel ?? "", http, host, capture, options, metrics, time));
+        // Predict is a plain request delegate over services resolved once: no per-request parameter
+        // binding or service lookups, and the response is written straight into Kestrel's pipe.
+        var predict = new Predictor(
+            app.ServiceProvider.GetRequiredService<ModelHost>(), app.ServiceProvider.GetRequiredService<PredictionCapture>(),
+            app.ServiceProvider.GetRequiredService<ServingOptions>(), metrics, app.ServiceProvider.GetRequiredService<TimeProvider>());
+        app.MapPost("/v1/models/{name}/predict", (RequestDelegate)(http => PredictAsync((string)http.Request.RouteValues["name"]!, http, predict)));
+        app.MapPost("/invocations", (RequestDelegate)(http => PredictAsync(predict.Host.DefaultModel ?? "", http, predict)));
         app.MapPost("/v1/models/{name}/feedback", FeedbackApi.HandleAsync);
         app.MapGet("/v1/models", ListModels);
         app.MapGet("/healthz", (ModelHost host) => Results.Json(new { status = "ok", models = host.Slots.Count }));
@@ -50,8 +54,18 @@ internal static class ServingApi
         }),
     });
 
-    private static async Task<IResult> PredictAsync(string name, HttpContext http, ModelHost host, PredictionCapture capture, ServingOptions options, ServingMetrics metrics, TimeProvider time)
+    private sealed record Predictor(ModelHost Host, PredictionCapture Capture, ServingOptions Options, ServingMetrics Metrics, TimeProvider Time);
+
+    private static async Task PredictAsync(string name, HttpContext http, Predictor p)
     {
+        var refused = await TryPredictAsync(name, http, p).ConfigureAwait(false);
+        if (refused is not null) await refused.ExecuteAsync(http).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers the request, or returns the refusal to send.</summary>
+    private static async Task<IResult?> TryPredictAsync(string name, HttpContext http, Predictor p)
+    {
+        var (host, capture, options, metrics, time) = p;
         var start = Stopwatch.GetTimestamp();
         if (!host.TryGet(name, out var slot))
             return Results.Problem(statusCode: 404, title: "unknown model", detail: $"no model '{name}' is served here; GET /v1/models lists them");
@@ -74,17 +88,20 @@ internal static class ServingApi
             if (refused is not null) return refused;
         }
         var outputs = served.Model.Predict(inputs);
-        var requestId = http.Request.Headers.TryGetValue("X-Request-Id", out var given) && given.Count > 0 && given[0]!.Length is > 0 and <= 200
-            ? given[0]! : Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var now = time.GetUtcNow();
+        var id = http.Request.Headers.TryGetValue("X-Request-Id", out var given) && given.Count > 0 && given[0]!.Length is > 0 and <= 200
+            ? RequestId.Parse(given[0]!) : RequestId.New(now);
+        var requestId = id.ToString();
         if (capture.Enabled)
         {
-            var now = time.GetUtcNow();
+            var ms = now.ToUnixTimeMilliseconds();
             var flagText = flags is null ? null : string.Join("; ", flags);
-            for (var i = 0; i < inputs.Count; i++) capture.Offer(new CapturedPrediction(requestId, i, now, served, inputs[i], outputs[i], flagText));
+            for (var i = 0; i < inputs.Count; i++) capture.Offer(new CapturedPrediction(id, i, ms, served, inputs[i], outputs[i], flagText));
         }
         metrics.Predicted(name, served.Version.Version, inputs.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
         http.Response.Headers["X-Request-Id"] = requestId;
-        return Results.Bytes(Response(requestId, served, outputs, flags), "application/json");
+        await WriteResponseAsync(http, requestId, served, outputs, flags).ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>The general path: any body shape, every problem named by its field. Returns the refusal, or null with the rows.</summary>
@@ -122,37 +139,64 @@ internal static class ServingApi
         }
     }
 
-    private static byte[] Response(string requestId, ServedModel served, object?[][] outputs, List<string>? flags)
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>Writes the answer with its length: formatted in a buffer kept per thread (used up before the first await), then copied into the response pipe.</summary>
+    private static async Task WriteResponseAsync(HttpContext http, string requestId, ServedModel served, object?[][] outputs, List<string>? flags)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + (outputs.Length * 96));
-        using (var w = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        Response(w, requestId, served, outputs, flags);
+        w.Flush();
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = buffer.WrittenCount;
+        var pipe = http.Response.BodyWriter;
+        // In pieces of whatever the pipe offers, so a large batch answer needs no large block of it.
+        for (var rest = buffer.WrittenSpan; rest.Length > 0;)
+        {
+            var span = pipe.GetSpan();
+            var n = Math.Min(span.Length, rest.Length);
+            rest[..n].CopyTo(span);
+            pipe.Advance(n);
+            rest = rest[n..];
+        }
+        // A big batch answer should not pin a large buffer to the thread for good.
+        if (buffer.Capacity > 1 << 20) (t_buffer, t_writer) = (null, null);
+        await pipe.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void Response(Utf8JsonWriter w, string requestId, ServedModel served, object?[][] outputs, List<string>? flags)
+    {
+        w.WriteStartObject();
+        w.WriteString("request_id", requestId);
+        w.WriteString("model", served.Version.Name);
+        w.WriteNumber("version", served.Version.Version);
+        w.WriteStartArray("predictions");
+        var names = served.Model.Outputs;
+        foreach (var row in outputs)
         {
             w.WriteStartObject();
-            w.WriteString("request_id", requestId);
-            w.WriteString("model", served.Version.Name);
-            w.WriteNumber("version", served.Version.Version);
-            w.WriteStartArray("predictions");
-            var names = served.Model.Outputs;
-            foreach (var row in outputs)
+            for (var o = 0; o < names.Count; o++)
             {
-                w.WriteStartObject();
-                for (var o = 0; o < names.Count; o++)
-                {
-                    w.WritePropertyName(names[o]);
-                    WriteValue(w, row[o]);
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            if (flags is not null)
-            {
-                w.WriteStartArray("flags");
-                foreach (var f in flags) w.WriteStringValue(f);
-                w.WriteEndArray();
+                w.WritePropertyName(names[o]);
+                WriteValue(w, row[o]);
             }
             w.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
+        w.WriteEndArray();
+        if (flags is not null)
+        {
+            w.WriteStartArray("flags");
+            foreach (var f in flags) w.WriteStringValue(f);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
     }
 
     private static void WriteValue(Utf8JsonWriter w, object? v)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Keel.Registry;
 using Keel.Server.Hosting;
@@ -13,6 +14,8 @@ namespace Keel.Server.Api;
 /// </summary>
 internal static class SingleRowReader
 {
+    private const int MaxCategoryBytes = 128;
+
     public static bool TryRead(ReadOnlySpan<byte> body, ServedModel model, out object?[] values)
     {
         values = null!;
@@ -20,6 +23,7 @@ internal static class SingleRowReader
         var fields = model.Fields;
         var names = model.FieldNamesUtf8;
         var row = new object?[fields.Count];
+        Span<char> chars = stackalloc char[MaxCategoryBytes];
         var set = 0;
         try
         {
@@ -44,8 +48,16 @@ internal static class SingleRowReader
                         break;
                     default:
                         if (reader.TokenType != JsonTokenType.String) return false;
+                        if (model.Categories[i] is { } seen && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length is > 0 and <= MaxCategoryBytes)
+                        {
+                            // A category seen in training: the signature's own string, no new one per request.
+                            var length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+                            if (!seen.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..length], out var known)) return false;
+                            row[i] = known;
+                            break;
+                        }
                         var s = reader.GetString()!;
-                        if (s.Length > 0 && model.Categories[i] is { } seen && !seen.Contains(s)) return false;
+                        if (s.Length > 0 && model.Categories[i] is { } categories && !categories.Contains(s)) return false;
                         row[i] = s;
                         break;
                 }

@@ -10,7 +10,8 @@ namespace Keel.Server.Capture;
 /// JSON header line (<see cref="CaptureLogHeader"/>), then one length-prefixed binary record per
 /// row (<see cref="CaptureRecord"/>: cheap to write and to read back at tens of thousands of rows
 /// a second, where JSON text cost more than the Parquet). Rows are appended
-/// in batches by the capture writer; once <see cref="Flush"/> returns they are in the kernel's
+/// in batches by the capture writer, and kept by column in memory too (<see cref="Columns"/>), so the
+/// segment is written without reading the log back; once <see cref="Flush"/> returns they are in the kernel's
 /// hands and survive the server being killed. The open file holds a shared lock, so another
 /// server recovering leftover logs skips it.
 /// </summary>
@@ -19,15 +20,17 @@ internal sealed class CaptureLog : IDisposable
     public const string Extension = ".log";
 
     private readonly FileStream _file;
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _buffer;
     private int _unflushed;
 
-    private CaptureLog(string path, FileStream file, CaptureLogHeader header, DateTimeOffset openedAt)
+    private CaptureLog(string path, FileStream file, CaptureLogHeader header, DateTimeOffset openedAt, CaptureColumns columns, ArrayBufferWriter<byte> buffer)
     {
+        _buffer = buffer;
         Path = path;
         _file = file;
         Header = header;
         OpenedAt = openedAt;
+        Columns = columns;
     }
 
     public string Path { get; }
@@ -37,32 +40,45 @@ internal sealed class CaptureLog : IDisposable
     public DateTimeOffset OpenedAt { get; }
 
     /// <summary>Rows appended so far (flushed or not).</summary>
-    public int Rows { get; private set; }
+    public int Rows => Columns.Count;
 
-    /// <summary>Request ids in this log with the number of rows each predicted, for checking feedback.</summary>
-    public Dictionary<string, int> Requests { get; } = new(StringComparer.Ordinal);
+    /// <summary>The rows by column, as the log holds them: the segment is written from these, and feedback finds request ids in them.</summary>
+    public CaptureColumns Columns { get; }
 
-    public static CaptureLog Create(string directory, CaptureLogHeader header, DateTimeOffset now)
+    /// <summary>The buffer rows wait in until <see cref="Flush"/>, empty once it returns: reusable by the next log when this one is done.</summary>
+    public ArrayBufferWriter<byte> WriteBuffer => _buffer;
+
+    /// <summary>
+    /// Creates the log file with its header; <paramref name="columns"/> (empty, fitting the header)
+    /// will hold its rows and <paramref name="buffer"/> (empty) its unflushed records: both reused
+    /// from a log sealed earlier, so opening a log every few seconds allocates no large arrays.
+    /// </summary>
+    public static CaptureLog Create(string directory, CaptureLogHeader header, DateTimeOffset now, CaptureColumns? columns = null, ArrayBufferWriter<byte>? buffer = null)
     {
         Directory.CreateDirectory(directory);
         var name = string.Create(CultureInfo.InvariantCulture, $"{header.Model}@{header.Version}.{now.ToUnixTimeMilliseconds()}.{Environment.ProcessId}.{Guid.NewGuid():N}{Extension}");
         var path = System.IO.Path.Combine(directory, name);
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
-        var log = new CaptureLog(path, file, header, now);
+        var log = new CaptureLog(path, file, header, now, columns ?? new CaptureColumns(header, 1024), buffer ?? new ArrayBufferWriter<byte>(64 * 1024));
         log.WriteHeader();
         log.Flush();
         return log;
     }
 
-    public void Append(CapturedPrediction row) =>
-        Append(row.RequestId, row.Row, row.Time.ToUnixTimeMilliseconds(), row.Flags, row.Inputs, row.Outputs);
+    /// <summary>Appends a captured row; <paramref name="categories"/> per input are the training strings a captured category is kept as.</summary>
+    public void Append(CapturedPrediction row, HashSet<string>?[]? categories = null)
+    {
+        CaptureRecord.Write(_buffer, Header, row.RequestId, row.Row, row.TimeMs, row.Flags, row.Inputs, row.Outputs);
+        Columns.Add(row.RequestId, row.Row, row.TimeMs, row.Flags, row.Inputs, row.Outputs, categories);
+        _unflushed++;
+    }
 
     public void Append(string requestId, int row, long timeMs, string? flags, object?[] inputs, object?[] outputs)
     {
-        CaptureRecord.Write(_buffer, Header, requestId, row, timeMs, flags, inputs, outputs);
-        Rows++;
+        var id = RequestId.Parse(requestId);
+        CaptureRecord.Write(_buffer, Header, id, row, timeMs, flags, inputs, outputs);
+        Columns.Add(id, row, timeMs, flags, inputs, outputs);
         _unflushed++;
-        Requests[requestId] = Math.Max(Requests.GetValueOrDefault(requestId), row + 1);
     }
 
     /// <summary>Hands the appended rows to the kernel (one write call): from here they survive a kill of this process.</summary>
@@ -79,17 +95,9 @@ internal sealed class CaptureLog : IDisposable
     {
         var lost = _unflushed;
         _buffer.ResetWrittenCount();
-        Rows -= lost;
+        Columns.Truncate(Columns.Count - lost);
         _unflushed = 0;
         return lost;
-    }
-
-    /// <summary>Reads the whole log back through a second handle, while this one keeps the lock.</summary>
-    public (CaptureLogHeader Header, List<LoggedRow> Rows, bool Torn) ReadBack()
-    {
-        Flush();
-        using var read = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return Read(read);
     }
 
     public void Dispose() => _file.Dispose();
@@ -141,6 +149,14 @@ internal sealed class CaptureLog : IDisposable
             rows.Add(row);
         }
         return (header, rows, torn);
+    }
+
+    /// <summary>Rows read back from a log, by column (for a log left by a stopped server).</summary>
+    public static CaptureColumns ToColumns(CaptureLogHeader header, List<LoggedRow> rows)
+    {
+        var columns = new CaptureColumns(header, rows.Count);
+        foreach (var r in rows) columns.Add(RequestId.Parse(r.RequestId), r.Row, r.TimeMs, r.Flags, r.Inputs, r.Outputs);
+        return columns;
     }
 
     private static CaptureLogHeader ParseHeader(ReadOnlySpan<byte> line)

@@ -17,9 +17,12 @@ internal static class CaptureRecord
     private const byte Marker = 0xCA;
     private const byte Null = 0, Number = 1, Bool = 2, Text = 3, Numbers = 4;
 
-    public static void Write(IBufferWriter<byte> buffer, CaptureLogHeader header, string requestId, int row, long timeMs, string? flags, object?[] inputs, object?[] outputs)
+    public static void Write(IBufferWriter<byte> buffer, CaptureLogHeader header, string requestId, int row, long timeMs, string? flags, object?[] inputs, object?[] outputs) =>
+        Write(buffer, header, RequestId.Parse(requestId), row, timeMs, flags, inputs, outputs);
+
+    public static void Write(IBufferWriter<byte> buffer, CaptureLogHeader header, RequestId requestId, int row, long timeMs, string? flags, object?[] inputs, object?[] outputs)
     {
-        var size = StringSize(requestId) + 4 + 8 + StringSize(flags);
+        var size = 4 + requestId.Utf8Length + 4 + 8 + StringSize(flags);
         for (var i = 0; i < header.Inputs.Count; i++)
             size += header.Inputs[i].Type switch { FieldType.Number => 8, FieldType.Boolean => 1, _ => StringSize(inputs[i] as string) };
         foreach (var o in outputs) size += 1 + OutputSize(o);
@@ -27,7 +30,9 @@ internal static class CaptureRecord
         span[0] = Marker;
         BinaryPrimitives.WriteInt32LittleEndian(span[1..], size);
         var at = 5;
-        WriteString(span, ref at, requestId);
+        var idLength = requestId.WriteUtf8(span[(at + 4)..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], idLength);
+        at += 4 + idLength;
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], row);
         at += 4;
         BinaryPrimitives.WriteInt64LittleEndian(span[at..], timeMs);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Keel.Lineage;
 using Keel.Objects;
@@ -20,11 +21,15 @@ internal sealed partial class CaptureWriter(
     PredictionCapture capture, ServingOptions options, Workspace workspace, MetadataGate gate, ServingMetrics metrics, ILogger<CaptureWriter> logger) : BackgroundService
 {
     private const int RecentlySealed = 2;
+    private const int SpareColumns = 4;
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<ServedModel, CaptureLog> _open = [];
     private readonly List<CaptureLog> _sealing = [];
-    private readonly Queue<(string Model, int Version, Dictionary<string, int> Requests)> _sealed = new();
+    private readonly Queue<(string Model, int Version, CaptureColumns Rows)> _sealed = new();
+    private readonly Stack<CaptureColumns> _spare = new();
+    private readonly Stack<System.Buffers.ArrayBufferWriter<byte>> _spareBuffers = new();
+    private readonly MemoryStream _segment = new();
     private readonly Lock _index = new();
     private readonly SemaphoreSlim _logging = new(1, 1);
     private readonly SemaphoreSlim _sealingLock = new(1, 1);
@@ -88,12 +93,13 @@ internal sealed partial class CaptureWriter(
     /// <summary>The version and row count a request id was captured with, if its rows are in a log or a segment this server cut recently.</summary>
     public bool TryFindRecent(string model, string requestId, out int version, out int rows)
     {
+        var id = RequestId.Parse(requestId);
         lock (_index)
         {
             foreach (var log in _open.Values.Concat(_sealing))
-                if (log.Header.Model == model && log.Requests.TryGetValue(requestId, out rows)) { version = log.Header.Version; return true; }
+                if (log.Header.Model == model && log.Columns.TryFind(id, out rows)) { version = log.Header.Version; return true; }
             foreach (var s in _sealed)
-                if (s.Model == model && s.Requests.TryGetValue(requestId, out rows)) { version = s.Version; return true; }
+                if (s.Model == model && s.Rows.TryFind(id, out rows)) { version = s.Version; return true; }
         }
         version = rows = 0;
         return false;
@@ -149,15 +155,16 @@ internal sealed partial class CaptureWriter(
             {
                 try
                 {
-                    var (header, rows, _) = log.ReadBack();
-                    await SealAsync(header, rows, cancellationToken).ConfigureAwait(false);
+                    var header = log.Header;
+                    await SealAsync(header, log.Columns, _segment, cancellationToken).ConfigureAwait(false);
                     File.Delete(log.Path);
                     log.Dispose();
                     lock (_index)
                     {
                         _sealing.Remove(log);
-                        _sealed.Enqueue((header.Model, header.Version, log.Requests));
-                        while (_sealed.Count > RecentlySealed) _sealed.Dequeue();
+                        _sealed.Enqueue((header.Model, header.Version, log.Columns));
+                        if (_spareBuffers.Count < SpareColumns && log.WriteBuffer.WrittenCount == 0) _spareBuffers.Push(log.WriteBuffer);
+                        while (_sealed.Count > RecentlySealed) Recycle(_sealed.Dequeue().Rows);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -190,7 +197,8 @@ internal sealed partial class CaptureWriter(
                 {
                     try
                     {
-                        _open[row.Model] = log = CaptureLog.Create(Directory, CaptureLogHeader.For(row.Model), now);
+                        var header = CaptureLogHeader.For(row.Model);
+                        _open[row.Model] = log = CaptureLog.Create(Directory, header, now, RentColumns(header), _spareBuffers.TryPop(out var buffer) ? buffer : null);
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
@@ -200,7 +208,7 @@ internal sealed partial class CaptureWriter(
                         continue;
                     }
                 }
-                log.Append(row);
+                log.Append(row, row.Model.Categories);
                 touched.Add(log);
                 logged++;
             }
@@ -244,7 +252,8 @@ internal sealed partial class CaptureWriter(
                 try
                 {
                     var (header, rows, torn) = CaptureLog.Read(file);
-                    await SealAsync(header, rows, cancellationToken).ConfigureAwait(false);
+                    using var segment = new MemoryStream();
+                    await SealAsync(header, CaptureLog.ToColumns(header, rows), segment, cancellationToken).ConfigureAwait(false);
                     File.Delete(path);
                     metrics.CaptureRecovered.Inc(rows.Count);
                     LogRecovered(logger, rows.Count, header.Ref, Path.GetFileName(path), torn ? "; its last line was cut short and was not a whole row" : "");
@@ -265,15 +274,17 @@ internal sealed partial class CaptureWriter(
     }
 
     /// <summary>Stores the rows as a segment and records it, unless a crash after recording and before deleting the log already did.</summary>
-    private async Task SealAsync(CaptureLogHeader header, List<LoggedRow> rows, CancellationToken cancellationToken)
+    private async Task SealAsync(CaptureLogHeader header, CaptureColumns rows, MemoryStream segment, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return;
-        var bytes = await SegmentWriter.WriteAsync(header, rows, cancellationToken).ConfigureAwait(false);
-        var digest = ContentHasher.Hash(bytes);
-        var label = $"predictions:{header.Ref}:{rows[0].TimeMs}";
+        segment.SetLength(0);
+        await SegmentWriter.WriteAsync(header, rows, segment, cancellationToken).ConfigureAwait(false);
+        var bytes = segment.GetBuffer().AsMemory(0, (int)segment.Length);
+        var digest = ContentHasher.Hash(bytes.Span);
+        var label = string.Create(CultureInfo.InvariantCulture, $"predictions:{header.Ref}:{rows.TimeAt(0)}");
         var known = await gate.RunAsync(() => workspace.Metadata.LineageCatalog.FindByDigestAsync(digest, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (known.Any(n => n.Kind == "predictions" && n.Label == label)) return;
-        workspace.Objects.Put(digest, bytes);
+        workspace.Objects.Put(digest, bytes.Span);
         var incoming = new List<LineageEdgeFrom> { new(header.ModelNode, Relation.Derived, "model") };
         if (header.DeploymentNode is { } d and > 0) incoming.Insert(0, new LineageEdgeFrom(d, Relation.Generated));
         var attributes = JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -281,8 +292,8 @@ internal sealed partial class CaptureWriter(
             ["format"] = "parquet",
             ["rows"] = rows.Count,
             ["model"] = header.Ref,
-            ["first"] = DateTimeOffset.FromUnixTimeMilliseconds(rows[0].TimeMs),
-            ["last"] = DateTimeOffset.FromUnixTimeMilliseconds(rows[^1].TimeMs),
+            ["first"] = DateTimeOffset.FromUnixTimeMilliseconds(rows.TimeAt(0)),
+            ["last"] = DateTimeOffset.FromUnixTimeMilliseconds(rows.TimeAt(rows.Count - 1)),
             ["bytes"] = bytes.Length,
         });
         await gate.RunAsync(() => workspace.Metadata.Lineage.AppendAsync(
@@ -290,6 +301,20 @@ internal sealed partial class CaptureWriter(
         metrics.CaptureWritten.Inc(rows.Count);
         metrics.CaptureSegments.Inc();
         lock (Segments) Segments.Add((label, digest, rows.Count));
+    }
+
+    /// <summary>Column arrays for a new log: a spare set from a log sealed earlier when one fits, else new ones sized for a segment.</summary>
+    private CaptureColumns RentColumns(CaptureLogHeader header)
+    {
+        while (_spare.TryPop(out var spare))
+            if (spare.Fits(header)) return spare;
+        return new CaptureColumns(header, Math.Min(options.SegmentRows + (options.SegmentRows / 4), 1 << 16));
+    }
+
+    private void Recycle(CaptureColumns rows)
+    {
+        rows.Clear();
+        if (_spare.Count < SpareColumns) _spare.Push(rows);
     }
 
     public override void Dispose()
@@ -300,6 +325,7 @@ internal sealed partial class CaptureWriter(
         _sealing.Clear();
         _logging.Dispose();
         _sealingLock.Dispose();
+        _segment.Dispose();
         base.Dispose();
     }
 

@@ -33,6 +33,21 @@ public sealed class PredictApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Predict_BatchWhoseAnswerIsLargerThanOnePipeBlock_AnswersEveryRowWithItsLength()
+    {
+        // 600 rows fit the 64 KiB body limit; the answer (~50 KB) spans many of the response pipe's blocks
+        var rows = Enumerable.Range(0, 600).Select(i => new { tenure = i % 70 * 1.0, charges = 20.0 + (i % 90), contract = i % 2 == 0 ? "monthly" : "yearly" }).ToArray();
+        var response = await _client.PostAsJsonAsync("/v1/models/tiny/predict", new { rows });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        var json = JsonDocument.Parse(bytes).RootElement;
+        Assert.Equal(600, json.GetProperty("predictions").GetArrayLength());
+        Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), json.GetProperty("request_id").GetString());
+    }
+
+    [Fact]
     public async Task Predict_MlflowShapes_AreAcceptedAndAgree()
     {
         var records = await Json(await _client.PostAsJsonAsync("/v1/models/tiny/predict", new { dataframe_records = new[] { new { tenure = 3.0, charges = 90.0, contract = "monthly" }, new { tenure = 60.0, charges = 30.0, contract = "two-year" } } }));
