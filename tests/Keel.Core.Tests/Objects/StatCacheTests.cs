@@ -75,12 +75,7 @@ public sealed class StatCacheTests : IDisposable
     public void Lookup_RealFileRewrittenInPlaceWithSameSizeAndMtimePutBack_MissesOnCtime()
     {
         // What `cp -p`, `touch -d` or an archive extractor leaves: same inode, size and mtime.
-        var file = _dir.Write("data.txt", "aaaa");
-        var mtime = DateTime.UtcNow.AddHours(-1);
-        File.SetLastWriteTimeUtc(file, mtime);
-        var cache = StatCache.Load(CacheFile, TimeProvider.System);
-        var before = FileStat.Of(file)!.Value;
-        cache.Record("data.txt", before, D);
+        var (file, mtime, before, cache) = RecordOldFile();
         Thread.Sleep(20);
 
         using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write))
@@ -132,12 +127,7 @@ public sealed class StatCacheTests : IDisposable
     [Fact]
     public void Lookup_RealFileReplacedByRenameWithSameSizeAndMtime_MissesOnInode()
     {
-        var file = _dir.Write("data.txt", "aaaa");
-        var mtime = DateTime.UtcNow.AddHours(-1);
-        File.SetLastWriteTimeUtc(file, mtime);
-        var cache = StatCache.Load(CacheFile, TimeProvider.System);
-        var before = FileStat.Of(file)!.Value;
-        cache.Record("data.txt", before, D);
+        var (file, mtime, before, cache) = RecordOldFile();
 
         var replacement = _dir.Write("replacement.tmp", "bbbb");
         File.SetLastWriteTimeUtc(replacement, mtime);
@@ -306,6 +296,18 @@ public sealed class StatCacheTests : IDisposable
         cache.Save();
 
         Assert.Equal(D, StatCache.Load(CacheFile, _time).Lookup("f", Stat()));
+    }
+
+    /// <summary>data.txt with an mtime an hour old, its stat recorded in a cache on the real clock.</summary>
+    private (string File, DateTime Mtime, FileStat Before, StatCache Cache) RecordOldFile()
+    {
+        var file = _dir.Write("data.txt", "aaaa");
+        var mtime = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(file, mtime);
+        var cache = StatCache.Load(CacheFile, TimeProvider.System);
+        var before = FileStat.Of(file)!.Value;
+        cache.Record("data.txt", before, D);
+        return (file, mtime, before, cache);
     }
 
     private static byte[] ValidCacheBytes()
