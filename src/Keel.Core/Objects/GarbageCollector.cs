@@ -43,12 +43,16 @@ public sealed class GarbageCollector(Workspace workspace)
         }
         if (store is LocalObjectStore local)
         {
+            var emptied = new HashSet<string>(StringComparer.Ordinal);
             foreach (var temp in local.TempFiles().ToList())
             {
                 if (temp.LastWriteTimeUtc > cutoff.UtcDateTime) continue;
                 temps++;
-                if (!dryRun) temp.Delete();
+                if (dryRun) continue;
+                temp.Delete();
+                emptied.Add(temp.DirectoryName!);
             }
+            if (!dryRun) local.RemoveEmptyTempFolders(cutoff, emptied);
         }
         return new GcReport(kept, removed, bytes, recent, temps, dryRun);
     }

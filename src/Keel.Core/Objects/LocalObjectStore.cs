@@ -300,6 +300,32 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
     public IEnumerable<FileInfo> TempFiles() =>
         Directory.Exists(_tmp) ? new DirectoryInfo(_tmp).EnumerateFiles("*", SearchOption.AllDirectories) : [];
 
+    /// <summary>
+    /// Removes the staging folders under <c>tmp/</c> that killed processes left empty (gc, after
+    /// their files went); one changed after <paramref name="cutoff"/> may belong to a running
+    /// command, unless it is one gc itself just emptied (<paramref name="emptied"/>).
+    /// </summary>
+    public void RemoveEmptyTempFolders(DateTimeOffset cutoff, IReadOnlySet<string> emptied)
+    {
+        if (!Directory.Exists(_tmp)) return;
+        var cleared = new HashSet<string>(emptied, StringComparer.Ordinal);
+        // Deepest first, so a folder whose subfolders all went counts as emptied by gc too.
+        foreach (var dir in Directory.EnumerateDirectories(_tmp, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).ToList())
+        {
+            try
+            {
+                var old = cleared.Contains(dir) || Directory.GetLastWriteTimeUtc(dir) <= cutoff.UtcDateTime;
+                if (!old || Directory.EnumerateFileSystemEntries(dir).Any()) continue;
+                Directory.Delete(dir);
+                cleared.Add(Path.GetDirectoryName(dir)!);
+            }
+            catch (IOException)
+            {
+                // Another process just staged into it.
+            }
+        }
+    }
+
     private static void TryDelete(string path)
     {
         try

@@ -11,6 +11,21 @@ internal sealed class ReproCli(string home)
 
     public CliResult Run(string cwd, params string[] args)
     {
+        using var p = Start(cwd, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"keel {string.Join(' ', args)} timed out");
+        }
+        p.WaitForExit();
+        return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts keel without waiting (for kill tests); the caller owns the process.</summary>
+    public Process Start(string cwd, params string[] args)
+    {
         var psi = new ProcessStartInfo(PipelineCli.Binary)
         {
             WorkingDirectory = cwd,
@@ -23,17 +38,9 @@ internal sealed class ReproCli(string home)
         psi.Environment["KEEL_HOME"] = Home;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(psi)!;
+        var p = Process.Start(psi)!;
         p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"keel {string.Join(' ', args)} timed out");
-        }
-        p.WaitForExit();
-        return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
+        return p;
     }
 
     public static JsonElement Json(CliResult r) => JsonDocument.Parse(r.Stdout).RootElement;
