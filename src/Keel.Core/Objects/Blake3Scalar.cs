@@ -6,8 +6,9 @@ namespace Keel.Objects;
 /// <summary>
 /// BLAKE3-256 in plain scalar code, for small in-memory inputs (manifests, recipes, records).
 /// It is precompiled with the rest of Keel, so hashing a few kilobytes costs no JIT warm-up;
-/// the SIMD package, faster per byte, hashes files. Both are checked against the official
-/// test vectors.
+/// <see cref="Blake3Hasher"/>, which compresses 8 or 16 chunks at once with SIMD, hashes
+/// larger inputs and files, and uses this compression function for partial chunks and single
+/// parents. Both are checked against the official test vectors.
 /// </summary>
 internal static class Blake3Scalar
 {
@@ -93,7 +94,8 @@ internal static class Blake3Scalar
         Compress(Iv, block, 0, BlockLen, Parent, result);
     }
 
-    private static void Load(ReadOnlySpan<byte> bytes, Span<uint> words)
+    /// <summary>Reads up to 64 bytes as sixteen little-endian words, zero-padded.</summary>
+    internal static void Load(ReadOnlySpan<byte> bytes, Span<uint> words)
     {
         Span<byte> padded = stackalloc byte[BlockLen];
         padded.Clear();
@@ -102,7 +104,7 @@ internal static class Blake3Scalar
     }
 
     /// <summary>The compression function; writes the 8-word chaining value (may alias <paramref name="cv"/>).</summary>
-    private static void Compress(ReadOnlySpan<uint> cv, ReadOnlySpan<uint> block, ulong counter, uint blockLen, uint flags, Span<uint> result)
+    internal static void Compress(ReadOnlySpan<uint> cv, ReadOnlySpan<uint> block, ulong counter, uint blockLen, uint flags, Span<uint> result)
     {
         Span<uint> s = stackalloc uint[16];
         cv.CopyTo(s);

@@ -31,12 +31,8 @@ internal static class ContentHasher
             Blake3Scalar.Hash(bytes, small);
             return Digest.FromBytes(small);
         }
-        using var hasher = Blake3.Hasher.New();
-        if (bytes.Length >= ParallelThreshold) hasher.UpdateWithJoin(bytes);
-        else hasher.Update(bytes);
-        Span<byte> hash = stackalloc byte[32];
-        hasher.Finalize(hash);
-        return Digest.FromBytes(hash);
+        Blake3Tree.Hash(Blake3Kernels.Best, bytes, parallel: bytes.Length >= ParallelThreshold, small);
+        return Digest.FromBytes(small);
     }
 
     /// <summary>Hashes a file of any size; large ones through a read-only memory map.</summary>
@@ -83,11 +79,11 @@ internal static class ContentHasher
         try
         {
             start += view.PointerOffset;
-            using var hasher = Blake3.Hasher.New();
+            var hasher = new Blake3Hasher();
             for (long offset = 0; offset < length; offset += SliceBytes)
             {
                 var count = (int)Math.Min(SliceBytes, length - offset);
-                hasher.UpdateWithJoin(new ReadOnlySpan<byte>(start + offset, count));
+                hasher.UpdateParallel(new ReadOnlySpan<byte>(start + offset, count));
             }
             Span<byte> hash = stackalloc byte[32];
             hasher.Finalize(hash);
