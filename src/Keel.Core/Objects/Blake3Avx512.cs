@@ -13,6 +13,9 @@ internal static unsafe class Blake3Avx512
 {
     public const int Degree = 16;
 
+    /// <summary>How far ahead of each lane's block its bytes are fetched into the cache.</summary>
+    private const int PrefetchAhead = 256;
+
     public static bool IsSupported => Avx512F.IsSupported;
 
     /// <summary>
@@ -42,7 +45,11 @@ internal static unsafe class Blake3Avx512
             var offset = (nint)b * Blake3Constants.BlockLen;
             for (var lane = 0; lane < Degree; lane++)
             {
-                m[lane] = Vector512.Load((uint*)(input + Math.Min(lane, count - 1) * stride + offset));
+                var block = input + Math.Min(lane, count - 1) * stride + offset;
+                m[lane] = Vector512.Load((uint*)block);
+                // Sixteen interleaved streams are more than the hardware prefetcher follows
+                // well from memory; a prefetch never faults, even past the end of the input.
+                Sse.Prefetch0(block + PrefetchAhead);
             }
             Transpose(ref m);
             var blockFlags = flags | (b == 0 ? flagsStart : 0) | (b == blocks - 1 ? flagsEnd : 0);
@@ -228,6 +235,8 @@ internal static unsafe class Blake3Avx512
     /// <summary>128-bit lanes 1, 3 of a, then 1, 3 of b.</summary>
     private static Vector512<uint> Odd128(Vector512<uint> a, Vector512<uint> b) => Avx512F.Shuffle4x128(a, b, 0b11_01_11_01);
 
+    // vprord for every rotation: a vpshufb for 16 and 8 measured three times slower here, the
+    // JIT keeping the shuffle masks on the stack and reloading them.
     private static Vector512<uint> Rot16(Vector512<uint> x) => Avx512F.RotateRight(x, 16);
 
     private static Vector512<uint> Rot12(Vector512<uint> x) => Avx512F.RotateRight(x, 12);
