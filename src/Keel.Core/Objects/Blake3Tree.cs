@@ -131,15 +131,17 @@ internal static unsafe class Blake3Tree
     }
 
     /// <summary>
-    /// Compresses <paramref name="count"/> inputs of whole blocks, the widest kernel first;
-    /// a run too short to fill a wide kernel's lanes goes to the next narrower one.
+    /// Compresses <paramref name="count"/> inputs of whole blocks, a kernel's width at a time;
+    /// one or two left over (the top parents of a tree) go through the scalar code.
     /// </summary>
     internal static void HashMany(Blake3Kernel kernel, byte* input, int count, nint stride, int blocks, ulong counter, bool incrementCounter, uint flags, uint flagsStart, uint flagsEnd, byte* output)
     {
         while (count > 0)
         {
             int n;
-            if (kernel == Blake3Kernel.Avx512 && count > Blake3Avx2.Degree)
+            // Short runs go through the 16-way kernel too, padded: on an AVX-512 machine a short
+            // command then compiles one kernel at run time, not two.
+            if (kernel == Blake3Kernel.Avx512 && count > 2)
             {
                 n = Math.Min(count, Blake3Avx512.Degree);
                 Blake3Avx512.HashMany(input, n, stride, blocks, counter, incrementCounter, flags, flagsStart, flagsEnd, output);
