@@ -105,8 +105,9 @@ internal static class Blake3Scalar
     /// <summary>The compression function; writes the 8-word chaining value (may alias <paramref name="cv"/>).</summary>
     internal static void Compress(ReadOnlySpan<uint> cv, ReadOnlySpan<uint> block, ulong counter, uint blockLen, uint flags, Span<uint> result)
     {
-        // Locals rather than arrays, so the state and the message stay in registers; the rounds
-        // are written out with the message schedule applied (the same text as the SIMD kernels).
+        // Locals rather than arrays, so the state and the message stay in registers; the seven
+        // rounds are written out with the message schedule applied. This code is precompiled,
+        // so its size costs no compile time at run time (unlike the SIMD kernels' loops).
         cv = cv[..8];
         block = block[..16];
         uint v0 = cv[0], v1 = cv[1], v2 = cv[2], v3 = cv[3], v4 = cv[4], v5 = cv[5], v6 = cv[6], v7 = cv[7];
