@@ -11,13 +11,13 @@ namespace Keel.Objects;
 /// </summary>
 internal sealed unsafe class Blake3Hasher
 {
-    private readonly Blake3Kernel _kernel;
+    /// <summary>Null: each update picks its kernel by size (<see cref="Blake3Kernels.For"/>).</summary>
+    private readonly Blake3Kernel? _kernel;
     private Blake3ChunkState _chunk = new(0);
     private CvStack _stack;
     private int _depth;
 
     public Blake3Hasher()
-        : this(Blake3Kernels.Best)
     {
     }
 
@@ -79,6 +79,7 @@ internal sealed unsafe class Blake3Hasher
             _chunk = new Blake3ChunkState(_chunk.Counter + 1);
         }
 
+        var kernel = _kernel ?? Blake3Kernels.For(input.Length);
         // Whole subtrees, as large as both the input and the alignment of the chunks so far
         // allow; more than a chunk must remain, because the last one stays open.
         while (input.Length > Blake3Constants.ChunkLen)
@@ -98,7 +99,7 @@ internal sealed unsafe class Blake3Hasher
             {
                 fixed (byte* start = input)
                 {
-                    Blake3Tree.SubtreeToParentNode(_kernel, start, subtree, counter, parallel, cvs);
+                    Blake3Tree.SubtreeToParentNode(kernel, start, subtree, counter, parallel, cvs);
                 }
                 Push(cvs[..Blake3Constants.OutLen], counter);
                 Push(cvs[Blake3Constants.OutLen..], counter + subtreeChunks / 2);

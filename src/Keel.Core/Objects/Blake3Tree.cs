@@ -136,6 +136,7 @@ internal static unsafe class Blake3Tree
     /// </summary>
     internal static void HashMany(Blake3Kernel kernel, byte* input, int count, nint stride, int blocks, ulong counter, bool incrementCounter, uint flags, uint flagsStart, uint flagsEnd, byte* output)
     {
+        if (kernel != Blake3Kernel.Scalar) Blake3Kernels.MarkWarm();
         while (count > 0)
         {
             int n;

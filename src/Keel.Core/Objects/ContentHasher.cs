@@ -14,25 +14,25 @@ internal static class ContentHasher
     /// <summary>Tests set this to check both code paths against each other.</summary>
     internal static bool ForceSimd { get; set; }
 
-    /// <summary>Inputs below this size use the precompiled scalar code (no SIMD warm-up).</summary>
-    public const int ScalarThreshold = 16 << 10;
+    /// <summary>
+    /// A process hashes inputs below this size with the precompiled scalar code until it has
+    /// hashed enough to pay for compiling the SIMD code (see <see cref="Blake3Kernels.ColdSimdMin"/>).
+    /// </summary>
+    public const int ScalarThreshold = Blake3Kernels.ColdSimdMin;
 
     public static Digest Hash(ReadOnlySpan<byte> bytes) => Hash(bytes, preferSimd: false);
 
     /// <summary>
-    /// <paramref name="preferSimd"/>: the caller hashes larger inputs too, so the SIMD code's
-    /// one-time warm-up is paid anyway and small inputs should take the faster path as well.
+    /// <paramref name="preferSimd"/>: the caller hashes enough in all to pay for the SIMD code's
+    /// one-time compile, so small inputs should take the faster path from the start.
     /// </summary>
     public static Digest Hash(ReadOnlySpan<byte> bytes, bool preferSimd)
     {
-        Span<byte> small = stackalloc byte[32];
-        if (bytes.Length < ScalarThreshold && !ForceSimd && !preferSimd)
-        {
-            Blake3Scalar.Hash(bytes, small);
-            return Digest.FromBytes(small);
-        }
-        Blake3Tree.Hash(Blake3Kernels.Best, bytes, parallel: bytes.Length >= ParallelThreshold, small);
-        return Digest.FromBytes(small);
+        Span<byte> hash = stackalloc byte[32];
+        var kernel = ForceSimd || (preferSimd && bytes.Length >= Blake3Kernels.WarmSimdMin) ? Blake3Kernels.Best : Blake3Kernels.For(bytes.Length);
+        if (kernel == Blake3Kernel.Scalar) Blake3Scalar.Hash(bytes, hash);
+        else Blake3Tree.Hash(kernel, bytes, parallel: bytes.Length >= ParallelThreshold, hash);
+        return Digest.FromBytes(hash);
     }
 
     /// <summary>Hashes a file of any size; large ones through a read-only memory map.</summary>
@@ -79,7 +79,7 @@ internal static class ContentHasher
         try
         {
             start += view.PointerOffset;
-            var hasher = new Blake3Hasher();
+            var hasher = new Blake3Hasher(Blake3Kernels.Best);
             for (long offset = 0; offset < length; offset += SliceBytes)
             {
                 var count = (int)Math.Min(SliceBytes, length - offset);

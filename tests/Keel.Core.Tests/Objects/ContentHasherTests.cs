@@ -40,14 +40,37 @@ public sealed class ContentHasherTests
     [InlineData(1024)]
     [InlineData(5000)]
     [InlineData(16383)]
+    [InlineData(100_000)]
+    [InlineData((2 << 20) + 5)]
     public void Hash_ScalarAndSimdPaths_Agree(int length)
     {
         var bytes = new byte[length];
         new Random(length).NextBytes(bytes);
-        var scalar = ContentHasher.Hash(bytes);
-        var simd = ContentHasher.Hash(bytes, preferSimd: true);
+        var reference = new byte[32];
+        Blake3Scalar.Hash(bytes, reference);
 
-        Assert.Equal(simd, scalar);
+        ContentHasher.ForceSimd = true;
+        Digest simd;
+        try
+        {
+            simd = ContentHasher.Hash(bytes);
+        }
+        finally
+        {
+            ContentHasher.ForceSimd = false;
+        }
+
+        Assert.Equal(Convert.ToHexStringLower(reference), simd.Hex);
+        Assert.Equal(simd, ContentHasher.Hash(bytes));
+        Assert.Equal(simd, ContentHasher.Hash(bytes, preferSimd: true));
+    }
+
+    [Fact]
+    public void KernelFor_InputSize_ScalarWhenSmallSimdWhenLarge()
+    {
+        Assert.Equal(Blake3Kernel.Scalar, Blake3Kernels.For(0));
+        Assert.Equal(Blake3Kernel.Scalar, Blake3Kernels.For(Blake3Kernels.WarmSimdMin - 1));
+        Assert.Equal(Blake3Kernels.Best, Blake3Kernels.For(Blake3Kernels.ColdSimdMin));
     }
 
     [Theory]
