@@ -111,7 +111,8 @@ internal static unsafe class Blake3Avx512
     }
 
     /// <summary>Transposes sixteen vectors of sixteen words: word j of vector i becomes word i of vector j.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>Too many locals for the JIT to inline it (perf shows it as a call), so it is at least compiled fully optimised from the first call.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Transpose(ref Vectors16 v)
     {
         // Interleave 32-bit words: ab0 holds words 0,0,1,1 of a and b in each 128-bit lane, ab2 words 2,2,3,3.
