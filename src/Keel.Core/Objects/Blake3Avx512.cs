@@ -43,13 +43,16 @@ internal static unsafe class Blake3Avx512
         for (var b = 0; b < blocks; b++)
         {
             var offset = (nint)b * Blake3Constants.BlockLen;
+            var ahead = offset + PrefetchAhead - (nint)blocks * Blake3Constants.BlockLen;
             for (var lane = 0; lane < Degree; lane++)
             {
                 var block = input + Math.Min(lane, count - 1) * stride + offset;
                 m[lane] = Vector512.Load((uint*)block);
                 // Sixteen interleaved streams are more than the hardware prefetcher follows
-                // well from memory; a prefetch never faults, even past the end of the input.
-                Sse.Prefetch0(block + PrefetchAhead);
+                // well from memory. Near the end of its input, a lane fetches the start of the
+                // one sixteen inputs on, which the next call takes (chunks are contiguous); a
+                // prefetch never faults, even past the end of the input.
+                Sse.Prefetch0(ahead <= 0 ? block + PrefetchAhead : input + (lane + Degree) * stride + ahead);
             }
             Transpose(ref m);
             var blockFlags = flags | (b == 0 ? flagsStart : 0) | (b == blocks - 1 ? flagsEnd : 0);
