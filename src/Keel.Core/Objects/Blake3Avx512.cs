@@ -13,9 +13,6 @@ internal static unsafe class Blake3Avx512
 {
     public const int Degree = 16;
 
-    /// <summary>How far ahead of each lane's block its bytes are fetched into the cache.</summary>
-    private const int PrefetchAhead = 256;
-
     public static bool IsSupported => Avx512F.IsSupported;
 
     /// <summary>
@@ -43,16 +40,14 @@ internal static unsafe class Blake3Avx512
         for (var b = 0; b < blocks; b++)
         {
             var offset = (nint)b * Blake3Constants.BlockLen;
-            var ahead = offset + PrefetchAhead - (nint)blocks * Blake3Constants.BlockLen;
             for (var lane = 0; lane < Degree; lane++)
             {
                 var block = input + Math.Min(lane, count - 1) * stride + offset;
                 m[lane] = Vector512.Load((uint*)block);
-                // Sixteen interleaved streams are more than the hardware prefetcher follows
-                // well from memory. Near the end of its input, a lane fetches the start of the
-                // one sixteen inputs on, which the next call takes (chunks are contiguous); a
-                // prefetch never faults, even past the end of the input.
-                Sse.Prefetch0(ahead <= 0 ? block + PrefetchAhead : input + (lane + Degree) * stride + ahead);
+                // Sixteen interleaved streams are more than the hardware prefetcher follows well
+                // from memory: fetch, into L2, the same block of the sixteen inputs the next call
+                // takes (chunks are contiguous). A prefetch never faults, even past the input.
+                Sse.Prefetch1(block + Degree * stride);
             }
             Transpose(ref m);
             var blockFlags = flags | (b == 0 ? flagsStart : 0) | (b == blocks - 1 ? flagsEnd : 0);

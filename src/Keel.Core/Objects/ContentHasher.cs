@@ -79,6 +79,7 @@ internal static class ContentHasher
         try
         {
             start += view.PointerOffset;
+            Diagnostics.Trace($"hashing {length} bytes (mapped)");
             var hasher = new Blake3Hasher(Blake3Kernels.Best);
             for (long offset = 0; offset < length; offset += SliceBytes)
             {
@@ -87,6 +88,7 @@ internal static class ContentHasher
             }
             Span<byte> hash = stackalloc byte[32];
             hasher.Finalize(hash);
+            Diagnostics.Trace($"hashed {length} bytes (mapped)");
             return Digest.FromBytes(hash);
         }
         finally
