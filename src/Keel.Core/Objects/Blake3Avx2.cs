@@ -9,6 +9,7 @@ namespace Keel.Objects;
 /// and for short runs of inputs where sixteen lanes would mostly idle. Same layout as
 /// <see cref="Blake3Avx512"/>: lane i of every vector belongs to input i.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class Blake3Avx2
 {
     public const int Degree = 8;
@@ -31,7 +32,8 @@ internal static unsafe class Blake3Avx2
         var counterLow = incrementCounter ? counterBase + Vector256<uint>.Indices : counterBase;
         // A lane whose low word wrapped carries one into the high word (all-ones mask = -1).
         var counterHigh = Vector256.Create((uint)(counter >> 32)) - Vector256.LessThan(counterLow, counterBase);
-        Vectors16 m = default;
+        // Every word is written before it is read: no zeroing (SkipLocalsInit).
+        Unsafe.SkipInit(out Vectors16 m);
         for (var b = 0; b < blocks; b++)
         {
             var offset = (nint)b * Blake3Constants.BlockLen;
@@ -82,7 +84,7 @@ internal static unsafe class Blake3Avx2
             h4 = v4 ^ v12; h5 = v5 ^ v13; h6 = v6 ^ v14; h7 = v7 ^ v15;
         }
         // Lane i of h0..h7 is input i's chaining value: the transpose turns it into vector i.
-        Vectors16 cvs = default;
+        Unsafe.SkipInit(out Vectors16 cvs);
         cvs[0] = h0; cvs[1] = h1; cvs[2] = h2; cvs[3] = h3;
         cvs[4] = h4; cvs[5] = h5; cvs[6] = h6; cvs[7] = h7;
         Transpose(ref cvs, 0);

@@ -9,6 +9,7 @@ namespace Keel.Objects;
 /// belongs to input i, so one pass of the rounds compresses sixteen blocks. The message words
 /// are brought into that layout by a 16x16 transpose of each group of blocks.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class Blake3Avx512
 {
     public const int Degree = 16;
@@ -36,7 +37,8 @@ internal static unsafe class Blake3Avx512
         var counterLow = incrementCounter ? counterBase + Vector512<uint>.Indices : counterBase;
         // A lane whose low word wrapped carries one into the high word (all-ones mask = -1).
         var counterHigh = Vector512.Create((uint)(counter >> 32)) - Vector512.LessThan(counterLow, counterBase);
-        Vectors16 m = default;
+        // Every word is written before it is read: no zeroing (SkipLocalsInit).
+        Unsafe.SkipInit(out Vectors16 m);
         for (var b = 0; b < blocks; b++)
         {
             var offset = (nint)b * Blake3Constants.BlockLen;
@@ -89,9 +91,11 @@ internal static unsafe class Blake3Avx512
             h4 = v4 ^ v12; h5 = v5 ^ v13; h6 = v6 ^ v14; h7 = v7 ^ v15;
         }
         // Lane i of h0..h7 is input i's chaining value: the transpose turns it into vector i.
-        Vectors16 cvs = default;
+        Unsafe.SkipInit(out Vectors16 cvs);
         cvs[0] = h0; cvs[1] = h1; cvs[2] = h2; cvs[3] = h3;
         cvs[4] = h4; cvs[5] = h5; cvs[6] = h6; cvs[7] = h7;
+        // Only the low halves are kept; zeros keep the rest defined.
+        for (var i = 8; i < Degree; i++) cvs[i] = Vector512<uint>.Zero;
         Transpose(ref cvs);
         for (var lane = 0; lane < count; lane++) cvs[lane].GetLower().Store((uint*)(output + lane * Blake3Constants.OutLen));
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Keel.Objects;
 
@@ -8,6 +9,7 @@ namespace Keel.Objects;
 /// too much to do one by one), as the reference implementation's <c>compress_subtree_wide</c>.
 /// Large subtrees are split at power-of-two boundaries and their halves hashed on two threads.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class Blake3Tree
 {
     /// <summary>Subtrees smaller than this are not worth a hand-off to another thread.</summary>
