@@ -12,7 +12,7 @@ using Keel.Bench.Team;
 
 return await Bench.RunAsync(args,
 [
-    new StartupBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
+    new StartupBench(), new HashBench(), new AddLargeFileBench(), new AddSmallFilesBench(), new StatusBench(),
     new TrackingBenchGroup(), new PipelineBench(), new StatisticsBenchGroup(), new FullReportBenchGroup(), new LineageBenchGroup(), new ReproductionBench(), new ServingBench(),
     new PostgresIngestBench(), new RemotePushBench(), new SlurmOverheadBench(),
 ]);

@@ -46,8 +46,10 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             (st.Size >= ContentHasher.ParallelThreshold ? large : small).Add(i);
         }
 
-        // One file past the scalar threshold pays the SIMD warm-up: then every file uses SIMD.
-        _preferSimd = small.Exists(i => stats[i].Size >= ContentHasher.ScalarThreshold);
+        // Enough bytes to pay for compiling the SIMD code once: then every file uses it.
+        long smallBytes = 0;
+        foreach (var i in small) smallBytes += stats[i].Size;
+        _preferSimd = smallBytes >= Blake3Kernels.ScalarBudget;
         Parallel.ForEach(
             small,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },

@@ -14,28 +14,24 @@ internal static class ContentHasher
     /// <summary>Tests set this to check both code paths against each other.</summary>
     internal static bool ForceSimd { get; set; }
 
-    /// <summary>Inputs below this size use the precompiled scalar code (no SIMD warm-up).</summary>
-    public const int ScalarThreshold = 16 << 10;
+    /// <summary>
+    /// A process hashes inputs below this size with the precompiled scalar code until it has
+    /// hashed enough to pay for compiling the SIMD code (see <see cref="Blake3Kernels.ColdSimdMin"/>).
+    /// </summary>
+    public const int ScalarThreshold = Blake3Kernels.ColdSimdMin;
 
     public static Digest Hash(ReadOnlySpan<byte> bytes) => Hash(bytes, preferSimd: false);
 
     /// <summary>
-    /// <paramref name="preferSimd"/>: the caller hashes larger inputs too, so the SIMD code's
-    /// one-time warm-up is paid anyway and small inputs should take the faster path as well.
+    /// <paramref name="preferSimd"/>: the caller hashes enough in all to pay for the SIMD code's
+    /// one-time compile, so small inputs should take the faster path from the start.
     /// </summary>
     public static Digest Hash(ReadOnlySpan<byte> bytes, bool preferSimd)
     {
-        Span<byte> small = stackalloc byte[32];
-        if (bytes.Length < ScalarThreshold && !ForceSimd && !preferSimd)
-        {
-            Blake3Scalar.Hash(bytes, small);
-            return Digest.FromBytes(small);
-        }
-        using var hasher = Blake3.Hasher.New();
-        if (bytes.Length >= ParallelThreshold) hasher.UpdateWithJoin(bytes);
-        else hasher.Update(bytes);
         Span<byte> hash = stackalloc byte[32];
-        hasher.Finalize(hash);
+        var kernel = ForceSimd || (preferSimd && bytes.Length >= Blake3Kernels.WarmSimdMin) ? Blake3Kernels.Best : Blake3Kernels.For(bytes.Length);
+        if (kernel == Blake3Kernel.Scalar) Blake3Scalar.Hash(bytes, hash);
+        else Blake3Tree.Hash(kernel, bytes, parallel: bytes.Length >= ParallelThreshold, hash);
         return Digest.FromBytes(hash);
     }
 
@@ -83,14 +79,16 @@ internal static class ContentHasher
         try
         {
             start += view.PointerOffset;
-            using var hasher = Blake3.Hasher.New();
+            Diagnostics.Trace($"hashing {length} bytes (mapped)");
+            var hasher = new Blake3Hasher(Blake3Kernels.Best);
             for (long offset = 0; offset < length; offset += SliceBytes)
             {
                 var count = (int)Math.Min(SliceBytes, length - offset);
-                hasher.UpdateWithJoin(new ReadOnlySpan<byte>(start + offset, count));
+                hasher.UpdateParallel(new ReadOnlySpan<byte>(start + offset, count));
             }
             Span<byte> hash = stackalloc byte[32];
             hasher.Finalize(hash);
+            Diagnostics.Trace($"hashed {length} bytes (mapped)");
             return Digest.FromBytes(hash);
         }
         finally

@@ -19,7 +19,7 @@ internal sealed class HashingCopy
     {
         ArgumentNullException.ThrowIfNull(source);
         using var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None);
-        using var hasher = Blake3.Hasher.New();
+        var hasher = new Blake3Hasher();
         Task writing = Task.CompletedTask;
         long offset = 0;
         var slice = 0;
@@ -36,7 +36,7 @@ internal sealed class HashingCopy
                 var want = (int)Math.Min(buffer.Length, length - offset);
                 var n = source.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
                 if (n == 0) break;
-                if (n >= ContentHasher.ParallelThreshold) hasher.UpdateWithJoin(buffer.AsSpan(0, n));
+                if (n >= ContentHasher.ParallelThreshold) hasher.UpdateParallel(buffer.AsSpan(0, n));
                 else hasher.Update(buffer.AsSpan(0, n));
                 writing.GetAwaiter().GetResult();
                 writing = Write(output, buffer, n, offset, n == length);

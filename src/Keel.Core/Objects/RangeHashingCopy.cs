@@ -18,7 +18,7 @@ internal static class RangeHashingCopy
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        using var hasher = Blake3.Hasher.New();
+        var hasher = new Blake3Hasher();
         long copied = 0;
         // Preallocated (fallocate): the kernel copy then fills blocks already reserved instead of
         // reserving each page as it lands.
@@ -35,7 +35,7 @@ internal static class RangeHashingCopy
         return (copied, Digest.FromBytes(hash));
     }
 
-    private static unsafe long CopyAndHash(SafeFileHandle source, long offset, long length, SafeFileHandle output, Blake3.Hasher hasher)
+    private static unsafe long CopyAndHash(SafeFileHandle source, long offset, long length, SafeFileHandle output, Blake3Hasher hasher)
     {
         // The target gets its full length first, so the part already copied can be mapped and
         // hashed while the kernel fills the rest; a source that ends early shrinks it again.
@@ -60,7 +60,7 @@ internal static class RangeHashingCopy
                 {
                     var count = (int)Math.Min(available - hashed, 1 << 30);
                     var slice = new ReadOnlySpan<byte>(start + hashed, count);
-                    if (count >= ContentHasher.ParallelThreshold) hasher.UpdateWithJoin(slice);
+                    if (count >= ContentHasher.ParallelThreshold) hasher.UpdateParallel(slice);
                     else hasher.Update(slice);
                     hashed += count;
                 }

@@ -40,31 +40,37 @@ public sealed class ContentHasherTests
     [InlineData(1024)]
     [InlineData(5000)]
     [InlineData(16383)]
+    [InlineData(100_000)]
+    [InlineData((2 << 20) + 5)]
     public void Hash_ScalarAndSimdPaths_Agree(int length)
     {
         var bytes = new byte[length];
         new Random(length).NextBytes(bytes);
-        var scalar = ContentHasher.Hash(bytes);
-        using var hasher = Blake3.Hasher.New();
-        hasher.Update(bytes);
+        var reference = new byte[32];
+        Blake3Scalar.Hash(bytes, reference);
 
-        Assert.Equal(hasher.Finalize().ToString(), scalar.Hex);
+        ContentHasher.ForceSimd = true;
+        Digest simd;
+        try
+        {
+            simd = ContentHasher.Hash(bytes);
+        }
+        finally
+        {
+            ContentHasher.ForceSimd = false;
+        }
+
+        Assert.Equal(Convert.ToHexStringLower(reference), simd.Hex);
+        Assert.Equal(simd, ContentHasher.Hash(bytes));
+        Assert.Equal(simd, ContentHasher.Hash(bytes, preferSimd: true));
     }
 
-    [Theory]
-    [MemberData(nameof(VectorLengths))]
-    public void Blake3Package_OfficialTestVector_MatchesExtendedOutput(int length)
+    [Fact]
+    public void KernelFor_InputSize_ScalarWhenSmallSimdWhenLarge()
     {
-        // The vectors carry 131 bytes of extended output; checking all of them pins the
-        // package's tree and output modes, not just the 32 bytes Keel keeps.
-        var expected = Expected(length);
-        using var hasher = Blake3.Hasher.New();
-        hasher.Update(Blake3TestVectors.Input(length));
-        var output = new byte[131];
-
-        hasher.Finalize(output);
-
-        Assert.Equal(expected, Convert.ToHexStringLower(output));
+        Assert.Equal(Blake3Kernel.Scalar, Blake3Kernels.For(0));
+        Assert.Equal(Blake3Kernel.Scalar, Blake3Kernels.For(Blake3Kernels.WarmSimdMin - 1));
+        Assert.Equal(Blake3Kernels.Best, Blake3Kernels.For(Blake3Kernels.ColdSimdMin));
     }
 
     [Theory]
@@ -98,10 +104,8 @@ public sealed class ContentHasherTests
         new Random(42).NextBytes(bytes);
         var file = dir.File("large.bin");
         File.WriteAllBytes(file, bytes);
-        using var hasher = Blake3.Hasher.New();
-        hasher.Update(bytes);
         var reference = new byte[32];
-        hasher.Finalize(reference);
+        Blake3Scalar.Hash(bytes, reference);
 
         var viaFile = ContentHasher.HashFile(file);
         var viaSpan = ContentHasher.Hash(bytes);
@@ -125,7 +129,7 @@ public sealed class ContentHasherTests
             stream.Write("boundary"u8);
             stream.SetLength(length);
         }
-        using var hasher = Blake3.Hasher.New();
+        var hasher = new Blake3Hasher(Blake3Kernel.Scalar);
         var buffer = new byte[1 << 20];
         using (var read = File.OpenRead(file))
         {
