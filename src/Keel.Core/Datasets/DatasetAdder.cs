@@ -57,9 +57,11 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
         if (latest is not null && latest.Path != rel)
             throw DatasetPaths.AlreadyTracks(name, latest.Path, rel);
 
+        Diagnostics.Trace($"add: {files.Count} files scanned, latest version read");
         var snapshotter = new Snapshotter(workspace, progress, Link ?? workspace.Config.Link);
         var (entries, stats) = snapshotter.SnapshotWithStats(files, store: true);
         cancellationToken.ThrowIfCancellationRequested();
+        Diagnostics.Trace("add: hashed and stored");
 
         Digest digest;
         ManifestEntry[] relativeEntries;
@@ -90,8 +92,10 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
             new NewDatasetVersion(name, digest, kind, rel, message, workspace.Time.GetUtcNow(),
                 Agent.User, Agent.Host, entries.Length, entries.Sum(e => e.Size)),
             cancellationToken).ConfigureAwait(false);
+        Diagnostics.Trace("add: version recorded");
         workspace.StatCache.Save();
         SaveStatusIndex(name, digest, rel, relativeEntries, stats);
+        Diagnostics.Trace("add: stat cache and status index saved");
         return new AddResult(version, false, snapshotter.HashedBytes, snapshotter.HashedFiles);
     }
 

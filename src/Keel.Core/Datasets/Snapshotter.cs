@@ -191,16 +191,19 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             }
             return (hashed, local.PutFile(hashed, file.Full));
         }
-        // Copying is bound by write bandwidth, hashing by CPU: do both at once, then publish
-        // the copy under the digest only if the file did not change meanwhile.
+        // Copying is bound by write bandwidth, hashing by CPU: the kernel copies into a
+        // preallocated temp file on a thread of its own while what already landed is hashed,
+        // and the copy is published under the digest of its own bytes only if the file did not
+        // change meanwhile.
         var temp = local.NewTempPath();
         try
         {
-            var copy = Task.Run(() => File.Copy(file.Full, temp, overwrite: false));
-            var digest = ContentHasher.HashFile(file.Full);
-            copy.GetAwaiter().GetResult();
-            if (FileStat.Of(file.Full) != before) return (default, false);
-            return (digest, local.Publish(temp, local.PathOf(digest)));
+            using (var source = File.OpenHandle(file.Full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                var (copied, digest) = RangeHashingCopy.Copy(source, 0, before.Size, temp);
+                if (copied != before.Size || FileStat.Of(file.Full) != before) return (default, false);
+                return (digest, local.Publish(temp, local.PathOf(digest)));
+            }
         }
         finally
         {
