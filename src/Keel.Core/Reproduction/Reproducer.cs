@@ -50,15 +50,19 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         var comparer = new OutputComparer(workspace.Objects, Path.Combine(dir, "compare"));
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
         Directory.CreateDirectory(Path.Combine(dir, "compare"));
-        // Every version of the code the steps need is extracted at once, the later ones while the
-        // first steps run (each is a few git and tar processes); a step waits only for its own.
+        // Every version of the code the steps need is extracted one after the other from the
+        // start, the later ones while the first steps run (each is a few git and tar processes);
+        // a step waits only for its own.
         var checkingOut = new Dictionary<string, Task<List<string>>>(StringComparer.Ordinal);
+        Task previous = Task.CompletedTask;
         foreach (var step in plan.Steps)
         {
             if (checkingOut.ContainsKey(step.CodeKey)) continue;
             var target = Path.Combine(dir, checkingOut.Count == 0 ? "work" : $"work-{checkingOut.Count + 1}");
             var (commit, diff) = (step.GitCommit, step.GitDiff);
-            checkingOut[step.CodeKey] = Task.Run(() => CodeCheckout.Checkout(workspace, commit, diff, target), cancellationToken);
+            var task = previous.ContinueWith(_ => CodeCheckout.Checkout(workspace, commit, diff, target), cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default);
+            checkingOut[step.CodeKey] = task;
+            previous = task;
         }
         var failed = false;
         var n = 0;
