@@ -30,6 +30,7 @@ internal sealed class FullReportBenchGroup : IBenchGroup
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         long before = process.WorkingSet64;
+        ResetPeak();
 
         var clock = Stopwatch.StartNew();
         var profile = new WindowProfile(reference);
@@ -52,6 +53,25 @@ internal sealed class FullReportBenchGroup : IBenchGroup
         string label = $"full report {rows / 1000}k rows x 50 features ({html.Length / 1024} KiB html)";
         yield return new Figure(Name, label, seconds, "s", "Array.Sort of the 40 numeric columns", sortSeconds, seconds / sortSeconds, "< 5 s");
         yield return new Figure(Name, "peak working set (whole process)", peak / 1048576.0, "MiB", "working set holding the generated data", before / 1048576.0, peak / (double)before, "< 1024 MiB");
+    }
+
+    /// <summary>
+    /// Starts the process's peak resident size (VmHWM) over from its current size, so groups run
+    /// earlier in the process (the hash group holds 1 GiB) do not count as this report's peak.
+    /// </summary>
+    private static void ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+            // Not Linux, or not allowed: the peak then covers the whole process so far.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static List<DataColumn> Columns(Random random, int rows, double shift)
