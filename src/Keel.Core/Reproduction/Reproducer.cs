@@ -53,7 +53,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         // Every version of the code the steps need is extracted one after the other from the
         // start, the later ones while the first steps run (each is a few git and tar processes);
         // a step waits only for its own.
-        var checkingOut = new Dictionary<string, Task<List<string>>>(StringComparer.Ordinal);
+        var checkingOut = new Dictionary<string, (string Folder, Task<List<string>> Notes)>(StringComparer.Ordinal);
         Task previous = Task.CompletedTask;
         foreach (var step in plan.Steps)
         {
@@ -61,7 +61,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
             var target = Path.Combine(dir, checkingOut.Count == 0 ? "work" : $"work-{checkingOut.Count + 1}");
             var (commit, diff) = (step.GitCommit, step.GitDiff);
             var task = previous.ContinueWith(_ => CodeCheckout.Checkout(workspace, commit, diff, target), cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default);
-            checkingOut[step.CodeKey] = task;
+            checkingOut[step.CodeKey] = (target, task);
             previous = task;
         }
         var failed = false;
@@ -79,9 +79,9 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
             }
             if (!checkouts.TryGetValue(step.CodeKey, out var code))
             {
-                code = Path.Combine(dir, checkouts.Count == 0 ? "work" : $"work-{checkouts.Count + 1}");
+                (code, var checkout) = checkingOut[step.CodeKey];
                 progress?.Report($"checking out the recorded code into {code}");
-                notes.AddRange(await checkingOut[step.CodeKey].ConfigureAwait(false));
+                notes.AddRange(await checkout.ConfigureAwait(false));
                 checkouts[step.CodeKey] = code;
                 ReadPipeline(code, rules, datasetPaths, notes);
                 Diagnostics.Trace($"reproduce: checked out {step.CodeKey}");
@@ -123,7 +123,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         }
         await Task.WhenAll(storing.Values).ConfigureAwait(false);
         // A step that failed leaves later checkouts unread: they must still end before the folder goes.
-        await Task.WhenAll(checkingOut.Values).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+        await Task.WhenAll(checkingOut.Values.Select(c => c.Notes)).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
         foreach (var (node, d) in reproducedOf.Where(kv => !storing[kv.Value].Result).ToList()) reproducedOf.Remove(node);
         foreach (var path in unstored.Order(StringComparer.Ordinal))
             notes.Add($"{path} changed after its step finished (a later step rewrote it); it was compared as its step left it but is not stored");
