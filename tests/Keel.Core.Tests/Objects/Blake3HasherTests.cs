@@ -141,7 +141,7 @@ public sealed class Blake3HasherTests
     public void Transpose16_Avx512_SwapsRowsAndColumns()
     {
         if (!Blake3Kernels.IsSupported(Blake3Kernel.Avx512)) return;
-        Blake3Avx512.Vectors16 v = default;
+        Blake3Vectors16<Vector512<uint>> v = default;
         for (var i = 0; i < 16; i++) v[i] = Vector512.Create(Enumerable.Range(0, 16).Select(j => (uint)(i * 16 + j)).ToArray());
 
         Blake3Avx512.Transpose(ref v);
@@ -156,7 +156,7 @@ public sealed class Blake3HasherTests
     public void Transpose8_Avx2_SwapsRowsAndColumns()
     {
         if (!Blake3Kernels.IsSupported(Blake3Kernel.Avx2)) return;
-        Blake3Avx2.Vectors16 v = default;
+        Blake3Vectors16<Vector256<uint>> v = default;
         for (var i = 0; i < 16; i++) v[i] = Vector256.Create(Enumerable.Range(0, 8).Select(j => (uint)(i * 8 + j)).ToArray());
 
         Blake3Avx2.Transpose(ref v, 0);
@@ -175,7 +175,7 @@ public sealed class Blake3HasherTests
     public void Transpose4_Vector128_SwapsRowsAndColumns()
     {
         if (!Blake3Kernels.IsSupported(Blake3Kernel.Vector128)) return;
-        Blake3Vector128.Vectors16 v = default;
+        Blake3Vectors16<Vector128<uint>> v = default;
         for (var i = 0; i < 16; i++) v[i] = Vector128.Create(Enumerable.Range(0, 4).Select(j => (uint)(i * 4 + j)).ToArray());
 
         for (var quarter = 0; quarter < 16; quarter += 4) Blake3Vector128.Transpose(ref v, quarter);
@@ -197,7 +197,7 @@ public sealed class Blake3HasherTests
         var random = new Random(4);
         var words = new uint[16];
         for (var i = 0; i < 16; i++) words[i] = (uint)random.NextInt64(0x8000_0001, uint.MaxValue);
-        Blake3Vector128.Vectors16 v = default;
+        Blake3Vectors16<Vector128<uint>> v = default;
         for (var i = 0; i < 4; i++) v[i] = Vector128.Create(words.AsSpan(i * 4, 4));
 
         Blake3Vector128.Transpose(ref v, 0);
