@@ -16,106 +16,15 @@ internal static unsafe class Blake3Avx512
 
     public static bool IsSupported => Avx512F.IsSupported;
 
-    /// <summary>
-    /// Compresses <paramref name="count"/> (1 to 16) inputs of <paramref name="blocks"/> full
-    /// 64-byte blocks each, <paramref name="stride"/> bytes apart, and writes their 32-byte
-    /// chaining values one after another. Lanes past <paramref name="count"/> repeat the last
-    /// input, so nothing is read beyond the inputs and nothing written beyond the outputs.
-    /// </summary>
+    /// <summary>As <see cref="Blake3Lanes.HashMany"/>, for 1 to 16 inputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void HashMany(byte* input, int count, nint stride, int blocks, ulong counter, bool incrementCounter, uint flags, uint flagsStart, uint flagsEnd, byte* output)
-    {
-        var h0 = Vector512.Create(Blake3Constants.Iv0);
-        var h1 = Vector512.Create(Blake3Constants.Iv1);
-        var h2 = Vector512.Create(Blake3Constants.Iv2);
-        var h3 = Vector512.Create(Blake3Constants.Iv3);
-        var h4 = Vector512.Create(Blake3Constants.Iv4);
-        var h5 = Vector512.Create(Blake3Constants.Iv5);
-        var h6 = Vector512.Create(Blake3Constants.Iv6);
-        var h7 = Vector512.Create(Blake3Constants.Iv7);
-        var counterBase = Vector512.Create((uint)counter);
-        var counterLow = incrementCounter ? counterBase + Vector512<uint>.Indices : counterBase;
-        // A lane whose low word wrapped carries one into the high word (all-ones mask = -1).
-        var counterHigh = Vector512.Create((uint)(counter >> 32)) - Vector512.LessThan(counterLow, counterBase);
-        // Every word is written before it is read: no zeroing (SkipLocalsInit).
-        Unsafe.SkipInit(out Vectors16 m);
-        for (var b = 0; b < blocks; b++)
-        {
-            var offset = (nint)b * Blake3Constants.BlockLen;
-            for (var lane = 0; lane < Degree; lane++)
-            {
-                var block = input + Math.Min(lane, count - 1) * stride + offset;
-                m[lane] = Vector512.Load((uint*)block);
-                // Sixteen interleaved streams are more than the hardware prefetcher follows well
-                // from memory: fetch, into L2, the same block of the sixteen inputs the next call
-                // takes (chunks are contiguous). A prefetch never faults, even past the input.
-                Sse.Prefetch1(block + Degree * stride);
-            }
-            Transpose(ref m);
-            var blockFlags = flags | (b == 0 ? flagsStart : 0) | (b == blocks - 1 ? flagsEnd : 0);
-            var v0 = h0; var v1 = h1; var v2 = h2; var v3 = h3;
-            var v4 = h4; var v5 = h5; var v6 = h6; var v7 = h7;
-            var v8 = Vector512.Create(Blake3Constants.Iv0);
-            var v9 = Vector512.Create(Blake3Constants.Iv1);
-            var v10 = Vector512.Create(Blake3Constants.Iv2);
-            var v11 = Vector512.Create(Blake3Constants.Iv3);
-            var v12 = counterLow;
-            var v13 = counterHigh;
-            var v14 = Vector512.Create((uint)Blake3Constants.BlockLen);
-            var v15 = Vector512.Create(blockFlags);
-            // Seven rounds of G on the columns, then on the diagonals, permuting the message in
-            // between. One round in a loop runs as fast as seven written out (within the noise
-            // here) and halves the run-time compile, which every short command pays (8 ms against 12.5).
-            for (var round = 0; ; round++)
-            {
-                v0 += v4 + m[0]; v1 += v5 + m[2]; v2 += v6 + m[4]; v3 += v7 + m[6];
-                v12 = Rot16(v12 ^ v0); v13 = Rot16(v13 ^ v1); v14 = Rot16(v14 ^ v2); v15 = Rot16(v15 ^ v3);
-                v8 += v12; v9 += v13; v10 += v14; v11 += v15;
-                v4 = Rot12(v4 ^ v8); v5 = Rot12(v5 ^ v9); v6 = Rot12(v6 ^ v10); v7 = Rot12(v7 ^ v11);
-                v0 += v4 + m[1]; v1 += v5 + m[3]; v2 += v6 + m[5]; v3 += v7 + m[7];
-                v12 = Rot8(v12 ^ v0); v13 = Rot8(v13 ^ v1); v14 = Rot8(v14 ^ v2); v15 = Rot8(v15 ^ v3);
-                v8 += v12; v9 += v13; v10 += v14; v11 += v15;
-                v4 = Rot7(v4 ^ v8); v5 = Rot7(v5 ^ v9); v6 = Rot7(v6 ^ v10); v7 = Rot7(v7 ^ v11);
-                v0 += v5 + m[8]; v1 += v6 + m[10]; v2 += v7 + m[12]; v3 += v4 + m[14];
-                v15 = Rot16(v15 ^ v0); v12 = Rot16(v12 ^ v1); v13 = Rot16(v13 ^ v2); v14 = Rot16(v14 ^ v3);
-                v10 += v15; v11 += v12; v8 += v13; v9 += v14;
-                v5 = Rot12(v5 ^ v10); v6 = Rot12(v6 ^ v11); v7 = Rot12(v7 ^ v8); v4 = Rot12(v4 ^ v9);
-                v0 += v5 + m[9]; v1 += v6 + m[11]; v2 += v7 + m[13]; v3 += v4 + m[15];
-                v15 = Rot8(v15 ^ v0); v12 = Rot8(v12 ^ v1); v13 = Rot8(v13 ^ v2); v14 = Rot8(v14 ^ v3);
-                v10 += v15; v11 += v12; v8 += v13; v9 += v14;
-                v5 = Rot7(v5 ^ v10); v6 = Rot7(v6 ^ v11); v7 = Rot7(v7 ^ v8); v4 = Rot7(v4 ^ v9);
-                if (round == 6) break;
-                Permute(ref m);
-            }
-            h0 = v0 ^ v8; h1 = v1 ^ v9; h2 = v2 ^ v10; h3 = v3 ^ v11;
-            h4 = v4 ^ v12; h5 = v5 ^ v13; h6 = v6 ^ v14; h7 = v7 ^ v15;
-        }
-        // Lane i of h0..h7 is input i's chaining value: the transpose turns it into vector i.
-        Unsafe.SkipInit(out Vectors16 cvs);
-        cvs[0] = h0; cvs[1] = h1; cvs[2] = h2; cvs[3] = h3;
-        cvs[4] = h4; cvs[5] = h5; cvs[6] = h6; cvs[7] = h7;
-        // Only the low halves are kept; zeros keep the rest defined.
-        for (var i = 8; i < Degree; i++) cvs[i] = Vector512<uint>.Zero;
-        Transpose(ref cvs);
-        for (var lane = 0; lane < count; lane++) cvs[lane].GetLower().Store((uint*)(output + lane * Blake3Constants.OutLen));
-    }
-
-    /// <summary>BLAKE3's message permutation between rounds, applied to the words in place.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Permute(ref Vectors16 m)
-    {
-        var m0 = m[0]; var m1 = m[1]; var m2 = m[2]; var m3 = m[3];
-        var m4 = m[4]; var m5 = m[5]; var m6 = m[6]; var m7 = m[7];
-        var m8 = m[8]; var m9 = m[9]; var m10 = m[10]; var m11 = m[11];
-        var m12 = m[12]; var m13 = m[13]; var m14 = m[14]; var m15 = m[15];
-        m[0] = m2; m[1] = m6; m[2] = m3; m[3] = m10; m[4] = m7; m[5] = m0; m[6] = m4; m[7] = m13;
-        m[8] = m1; m[9] = m11; m[10] = m12; m[11] = m5; m[12] = m9; m[13] = m14; m[14] = m15; m[15] = m8;
-    }
+    public static void HashMany(byte* input, int count, nint stride, int blocks, ulong counter, bool incrementCounter, uint flags, uint flagsStart, uint flagsEnd, byte* output) =>
+        Blake3Lanes.HashMany<Vector512<uint>, Lanes>(input, count, stride, blocks, counter, incrementCounter, flags, flagsStart, flagsEnd, output);
 
     /// <summary>Transposes sixteen vectors of sixteen words: word j of vector i becomes word i of vector j.</summary>
     /// <remarks>Too many locals for the JIT to inline it (perf shows it as a call), so it is at least compiled fully optimised from the first call.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Transpose(ref Vectors16 v)
+    internal static void Transpose(ref Blake3Vectors16<Vector512<uint>> v)
     {
         // Interleave 32-bit words: ab0 holds words 0,0,1,1 of a and b in each 128-bit lane, ab2 words 2,2,3,3.
         var ab0 = Avx512F.UnpackLow(v[0], v[1]); var ab2 = Avx512F.UnpackHigh(v[0], v[1]);
@@ -155,20 +64,56 @@ internal static unsafe class Blake3Avx512
     /// <summary>128-bit lanes 1, 3 of a, then 1, 3 of b.</summary>
     private static Vector512<uint> Odd128(Vector512<uint> a, Vector512<uint> b) => Avx512F.Shuffle4x128(a, b, 0b11_01_11_01);
 
-    // vprord for every rotation: a vpshufb for 16 and 8 measured three times slower here, the
-    // JIT keeping the shuffle masks on the stack and reloading them.
-    private static Vector512<uint> Rot16(Vector512<uint> x) => Avx512F.RotateRight(x, 16);
-
-    private static Vector512<uint> Rot12(Vector512<uint> x) => Avx512F.RotateRight(x, 12);
-
-    private static Vector512<uint> Rot8(Vector512<uint> x) => Avx512F.RotateRight(x, 8);
-
-    private static Vector512<uint> Rot7(Vector512<uint> x) => Avx512F.RotateRight(x, 7);
-
-    /// <summary>Sixteen vectors on the stack: a group of message blocks, or of chaining values.</summary>
-    [InlineArray(Degree)]
-    internal struct Vectors16
+    /// <summary>The 16-way layout, and <c>vprord</c> for every rotation.</summary>
+    private readonly struct Lanes : IBlake3Lanes<Vector512<uint>>
     {
-        private Vector512<uint> _element;
+        public static Vector512<uint> Broadcast(uint value) => Vector512.Create(value);
+
+        public static void Counters(ulong counter, bool increment, out Vector512<uint> low, out Vector512<uint> high)
+        {
+            var counterBase = Vector512.Create((uint)counter);
+            low = increment ? counterBase + Vector512<uint>.Indices : counterBase;
+            // A lane whose low word wrapped carries one into the high word (all-ones mask = -1).
+            high = Vector512.Create((uint)(counter >> 32)) - Vector512.LessThan(low, counterBase);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void LoadBlocks(ref Blake3Vectors16<Vector512<uint>> m, byte* input, int count, nint stride, nint offset)
+        {
+            for (var lane = 0; lane < Degree; lane++)
+            {
+                var block = input + Math.Min(lane, count - 1) * stride + offset;
+                m[lane] = Vector512.Load((uint*)block);
+                // Sixteen interleaved streams are more than the hardware prefetcher follows well
+                // from memory: fetch, into L2, the same block of the sixteen inputs the next call
+                // takes (chunks are contiguous). A prefetch never faults, even past the input.
+                Sse.Prefetch1(block + Degree * stride);
+            }
+            Transpose(ref m);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreChainingValues(ref Blake3Vectors16<Vector512<uint>> h, int count, byte* output)
+        {
+            // Lane i of h0..h7 is input i's chaining value: the transpose turns it into vector i.
+            // Only the low halves are kept; zeros keep the rest defined.
+            for (var i = 8; i < Degree; i++) h[i] = Vector512<uint>.Zero;
+            Transpose(ref h);
+            for (var lane = 0; lane < count; lane++) h[lane].GetLower().Store((uint*)(output + lane * Blake3Constants.OutLen));
+        }
+
+        public static Vector512<uint> Add(Vector512<uint> a, Vector512<uint> b) => a + b;
+
+        public static Vector512<uint> Xor(Vector512<uint> a, Vector512<uint> b) => a ^ b;
+
+        // vprord for every rotation: a vpshufb for 16 and 8 measured three times slower here, the
+        // JIT keeping the shuffle masks on the stack and reloading them.
+        public static Vector512<uint> Rot16(Vector512<uint> x) => Avx512F.RotateRight(x, 16);
+
+        public static Vector512<uint> Rot12(Vector512<uint> x) => Avx512F.RotateRight(x, 12);
+
+        public static Vector512<uint> Rot8(Vector512<uint> x) => Avx512F.RotateRight(x, 8);
+
+        public static Vector512<uint> Rot7(Vector512<uint> x) => Avx512F.RotateRight(x, 7);
     }
 }

@@ -6,6 +6,7 @@ namespace Keel.Objects;
 internal enum Blake3Kernel
 {
     Scalar,
+    Vector128,
     Avx2,
     Avx512,
 }
@@ -33,6 +34,7 @@ internal static class Blake3Kernels
     public static Blake3Kernel Best { get; } =
         Blake3Avx512.IsSupported && Blake3Avx2.IsSupported ? Blake3Kernel.Avx512
         : Blake3Avx2.IsSupported ? Blake3Kernel.Avx2
+        : Blake3Vector128.IsSupported ? Blake3Kernel.Vector128
         : Blake3Kernel.Scalar;
 
     /// <summary>The kernel for an input of <paramref name="length"/> bytes in this process (see <see cref="ColdSimdMin"/>).</summary>
@@ -54,6 +56,7 @@ internal static class Blake3Kernels
     {
         Blake3Kernel.Avx512 => Avx512F.IsSupported && Avx2.IsSupported,
         Blake3Kernel.Avx2 => Avx2.IsSupported,
+        Blake3Kernel.Vector128 => Blake3Vector128.IsSupported,
         _ => true,
     };
 
@@ -62,6 +65,7 @@ internal static class Blake3Kernels
     {
         Blake3Kernel.Avx512 => Blake3Avx512.Degree,
         Blake3Kernel.Avx2 => Blake3Avx2.Degree,
+        Blake3Kernel.Vector128 => Blake3Vector128.Degree,
         _ => 1,
     };
 }

@@ -6,7 +6,7 @@ namespace Keel.Objects;
 /// <summary>
 /// BLAKE3-256 in plain scalar code, for small in-memory inputs (manifests, recipes, records).
 /// It is precompiled with the rest of Keel, so hashing a few kilobytes costs no JIT warm-up;
-/// <see cref="Blake3Hasher"/>, which compresses 8 or 16 chunks at once with SIMD, hashes
+/// <see cref="Blake3Hasher"/>, which compresses 4, 8 or 16 chunks at once with SIMD, hashes
 /// larger inputs and files, and uses this compression function for partial chunks and single
 /// parents. Both are checked against the official test vectors.
 /// </summary>

@@ -149,6 +149,11 @@ internal static unsafe class Blake3Tree
                 n = Math.Min(count, Blake3Avx512.Degree);
                 Blake3Avx512.HashMany(input, n, stride, blocks, counter, incrementCounter, flags, flagsStart, flagsEnd, output);
             }
+            else if (kernel == Blake3Kernel.Vector128 && count > 2)
+            {
+                n = Math.Min(count, Blake3Vector128.Degree);
+                Blake3Vector128.HashMany(input, n, stride, blocks, counter, incrementCounter, flags, flagsStart, flagsEnd, output);
+            }
             else if (kernel != Blake3Kernel.Scalar && count > 2)
             {
                 n = Math.Min(count, Blake3Avx2.Degree);

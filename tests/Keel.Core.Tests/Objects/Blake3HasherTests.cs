@@ -4,7 +4,7 @@ using Keel.Objects;
 namespace Keel.Core.Tests.Objects;
 
 /// <summary>
-/// The SIMD BLAKE3 (16-way AVX-512, 8-way AVX2, and its scalar fallback) against the official
+/// The SIMD BLAKE3 (16-way AVX-512, 8-way AVX2, 4-way portable Vector128, and the scalar fallback) against the official
 /// vectors and against <see cref="Blake3Scalar"/>, through every entry point and split.
 /// </summary>
 public sealed class Blake3HasherTests
@@ -49,7 +49,10 @@ public sealed class Blake3HasherTests
         // Guards against the SIMD tests silently running only the scalar path on a SIMD CPU.
         if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) Assert.Equal(Blake3Kernel.Avx512, Blake3Kernels.Best);
         else if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.Equal(Blake3Kernel.Avx2, Blake3Kernels.Best);
+        else if (Vector128.IsHardwareAccelerated) Assert.Equal(Blake3Kernel.Vector128, Blake3Kernels.Best);
         else Assert.Equal(Blake3Kernel.Scalar, Blake3Kernels.Best);
+        // The portable kernel runs wherever 128-bit vectors do, so its tests run on x64 as well as on ARM64.
+        Assert.Equal(Vector128.IsHardwareAccelerated, Blake3Kernels.IsSupported(Blake3Kernel.Vector128));
     }
 
     [Theory]
@@ -138,7 +141,7 @@ public sealed class Blake3HasherTests
     public void Transpose16_Avx512_SwapsRowsAndColumns()
     {
         if (!Blake3Kernels.IsSupported(Blake3Kernel.Avx512)) return;
-        Blake3Avx512.Vectors16 v = default;
+        Blake3Vectors16<Vector512<uint>> v = default;
         for (var i = 0; i < 16; i++) v[i] = Vector512.Create(Enumerable.Range(0, 16).Select(j => (uint)(i * 16 + j)).ToArray());
 
         Blake3Avx512.Transpose(ref v);
@@ -153,7 +156,7 @@ public sealed class Blake3HasherTests
     public void Transpose8_Avx2_SwapsRowsAndColumns()
     {
         if (!Blake3Kernels.IsSupported(Blake3Kernel.Avx2)) return;
-        Blake3Avx2.Vectors16 v = default;
+        Blake3Vectors16<Vector256<uint>> v = default;
         for (var i = 0; i < 16; i++) v[i] = Vector256.Create(Enumerable.Range(0, 8).Select(j => (uint)(i * 8 + j)).ToArray());
 
         Blake3Avx2.Transpose(ref v, 0);
@@ -165,6 +168,43 @@ public sealed class Blake3HasherTests
             {
                 for (var j = 0; j < 8; j++) Assert.Equal((uint)((half + j) * 8 + i), v[half + i][j]);
             }
+        }
+    }
+
+    [Fact]
+    public void Transpose4_Vector128_SwapsRowsAndColumns()
+    {
+        if (!Blake3Kernels.IsSupported(Blake3Kernel.Vector128)) return;
+        Blake3Vectors16<Vector128<uint>> v = default;
+        for (var i = 0; i < 16; i++) v[i] = Vector128.Create(Enumerable.Range(0, 4).Select(j => (uint)(i * 4 + j)).ToArray());
+
+        for (var quarter = 0; quarter < 16; quarter += 4) Blake3Vector128.Transpose(ref v, quarter);
+
+        for (var quarter = 0; quarter < 16; quarter += 4)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                for (var j = 0; j < 4; j++) Assert.Equal((uint)((quarter + j) * 4 + i), v[quarter + i][j]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Transpose4_Vector128_KeepsEveryBitOfEveryWord()
+    {
+        // Words with their high and low bits set, to catch a mask or a shift that loses half a word.
+        if (!Blake3Kernels.IsSupported(Blake3Kernel.Vector128)) return;
+        var random = new Random(4);
+        var words = new uint[16];
+        for (var i = 0; i < 16; i++) words[i] = (uint)random.NextInt64(0x8000_0001, uint.MaxValue);
+        Blake3Vectors16<Vector128<uint>> v = default;
+        for (var i = 0; i < 4; i++) v[i] = Vector128.Create(words.AsSpan(i * 4, 4));
+
+        Blake3Vector128.Transpose(ref v, 0);
+
+        for (var i = 0; i < 4; i++)
+        {
+            for (var j = 0; j < 4; j++) Assert.Equal(words[j * 4 + i], v[i][j]);
         }
     }
 
