@@ -14,6 +14,23 @@ internal sealed class SqliteDatabase : IDisposable
 
     public SqliteConnection Connection => _connection;
 
+    /// <summary>
+    /// Loads and initialises the native SQLite library on a pool thread (about 15 ms: the first
+    /// <see cref="SqliteConnection"/> does it in its static constructor), so a command can parse
+    /// its arguments and find its workspace meanwhile. A failure is left for the command's own
+    /// first connection to report, as it would without this.
+    /// </summary>
+    public static void LoadInBackground() => ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+    {
+        try
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(SqliteConnection).TypeHandle);
+        }
+        catch (TypeInitializationException)
+        {
+        }
+    }, null);
+
     public static SqliteDatabase Open(string file)
     {
         var builder = new SqliteConnectionStringBuilder
