@@ -26,8 +26,10 @@ internal static class CodeCheckout
         {
             notes.Add("no git commit was recorded: the code comes only from the recorded inputs and diff");
         }
-        else if (TryExtract(workspace.Root, commit, target) || (HasCommit(workspace.Root, commit) && Extracted(workspace.Root, commit, target)))
+        // Extracted first and asked about only when that fails: one process start less on the usual path.
+        else if (RunExtract(workspace.Root, commit, target) is var extracted && (extracted.ExitCode == 0 || HasCommit(workspace.Root, commit)))
         {
+            if (extracted.ExitCode != 0) throw new KeelException($"could not check out commit {commit}: {extracted.Stderr.Trim()}");
             notes.Add($"code: commit {commit[..Math.Min(12, commit.Length)]} from the workspace's git repository");
         }
         else if (File.Exists(BundlePath(workspace, commit)))
@@ -90,16 +92,6 @@ internal static class CodeCheckout
     {
         var r = RunExtract(repo, commit, target);
         if (r.ExitCode != 0) throw new KeelException($"could not check out commit {commit}: {r.Stderr.Trim()}");
-    }
-
-    /// <summary>Extracts when the repository has the commit: one process start less than asking first, on the usual path.</summary>
-    private static bool TryExtract(string repo, string commit, string target) => RunExtract(repo, commit, target).ExitCode == 0;
-
-    /// <summary>Extracts a commit the repository is known to hold; true, or throws with git's reason.</summary>
-    private static bool Extracted(string repo, string commit, string target)
-    {
-        Extract(repo, commit, target);
-        return true;
     }
 
     private static ProcessRunner.Result RunExtract(string repo, string commit, string target) =>

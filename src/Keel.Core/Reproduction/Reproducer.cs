@@ -38,7 +38,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         var comparing = describing.ContinueWith(t => EnvironmentDifferences(plan, t.GetAwaiter().GetResult()), cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default);
         var dir = PrepareDirectory(options.Directory);
         var notes = new List<string>();
-        var checkouts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var checkedOut = new HashSet<string>(StringComparer.Ordinal);
         var rules = new Dictionary<string, IReadOnlyList<CompareRule>>(StringComparer.Ordinal);
         var datasetPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         var present = new Dictionary<(string, string), Digest>();
@@ -77,12 +77,11 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
                     outputs.Add(new OutputComparison(step.Stage, o.Path ?? o.Label, "none", "missing", o.Digest, null, null, "-", "not run: an earlier step failed"));
                 continue;
             }
-            if (!checkouts.TryGetValue(step.CodeKey, out var code))
+            var (code, checkout) = checkingOut[step.CodeKey];
+            if (checkedOut.Add(step.CodeKey))
             {
-                (code, var checkout) = checkingOut[step.CodeKey];
                 progress?.Report($"checking out the recorded code into {code}");
                 notes.AddRange(await checkout.ConfigureAwait(false));
-                checkouts[step.CodeKey] = code;
                 ReadPipeline(code, rules, datasetPaths, notes);
                 Diagnostics.Trace($"reproduce: checked out {step.CodeKey}");
             }

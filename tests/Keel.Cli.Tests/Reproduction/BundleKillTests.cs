@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Keel.Cli.Tests.Pipelines;
+using Keel.Testing;
 using Xunit.Abstractions;
 
 namespace Keel.Cli.Tests.Reproduction;
@@ -20,7 +21,8 @@ public sealed class BundleKillTests : IDisposable
         """;
 
     private readonly ITestOutputHelper _output;
-    private readonly string _temp = Directory.CreateTempSubdirectory("keel-bundle-kill-").FullName;
+    private readonly TempDir _dir = new();
+    private readonly string _temp;
     private readonly ReproCli _cli;
     private readonly string _source;
     private readonly string _bundle;
@@ -28,6 +30,7 @@ public sealed class BundleKillTests : IDisposable
     public BundleKillTests(ITestOutputHelper output)
     {
         _output = output;
+        _temp = _dir.Path;
         _cli = new ReproCli(Path.Combine(_temp, "home"));
         _source = Path.Combine(_temp, "ws");
         Directory.CreateDirectory(Path.Combine(_source, "data"));
@@ -117,15 +120,5 @@ public sealed class BundleKillTests : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            foreach (var f in Directory.EnumerateFiles(_temp, "*", SearchOption.AllDirectories)) File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            Directory.Delete(_temp, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _dir.Dispose();
 }
