@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Real servers for the team-scale tests, on 127.0.0.1 only: PostgreSQL 15, OpenStack Swift
 # with its S3 API, and a one-node Slurm cluster (munged, slurmctld, slurmd, slurmrestd on a
-# unix socket). Sourced by scripts/test.sh, which calls services_start and traps
+# unix socket); and an XFS file system with reflinks (a loop-mounted image) for the
+# copy-on-write clone tests. Sourced by scripts/test.sh, which calls services_start and traps
 # services_stop; can also be run by hand: `source scripts/services.sh; services_start`.
 #
 # Exports, for each service that came up:
 #   KEEL_TEST_POSTGRES   postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres
 #   KEEL_TEST_S3         http://127.0.0.1:PORT  (+ KEEL_TEST_S3_ACCESS_KEY, KEEL_TEST_S3_SECRET_KEY)
 #   KEEL_TEST_SLURM      slurm+unix:///path/to/slurmrestd.sock  (+ KEEL_TEST_SLURM_CONF)
+#   KEEL_TEST_REFLINK_DIR  a writable folder on XFS with reflink=1 (root and loop devices needed)
 # A service that cannot be installed or started exports nothing and says why; its tests then
 # skip loudly. services_stop stops exactly the processes services_start started, by pid.
 
@@ -16,6 +18,7 @@ _svc_dir=""
 _svc_pg_data=""
 _svc_slurm_conf=""
 _svc_created_swift_conf=0
+_svc_xfs_mnt=""
 _svc_ring_cache="${KEEL_SWIFT_RING_CACHE:-/tmp/keel-swift-rings}"
 
 _svc_log() { echo "services: $*" >&2; }
@@ -34,7 +37,7 @@ _svc_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 _svc_install() {
   local missing=() p
-  for p in postgresql-15 swift swift-proxy swift-account swift-container swift-object slurm-wlm slurmrestd munge; do
+  for p in postgresql-15 swift swift-proxy swift-account swift-container swift-object slurm-wlm slurmrestd munge xfsprogs; do
     dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
@@ -264,15 +267,33 @@ EOF
   fi
 }
 
+# A 1 GiB sparse image, formatted XFS with reflinks and loop-mounted inside the services folder.
+_svc_xfs() {
+  if [[ $(id -u) -ne 0 ]] || ! command -v mkfs.xfs >/dev/null; then
+    _svc_log "not root or no mkfs.xfs: the reflink tests will be SKIPPED"; return 0
+  fi
+  local img="$_svc_dir/xfs.img" mnt="$_svc_dir/xfs"
+  mkdir -p "$mnt"
+  if truncate -s 1G "$img" && mkfs.xfs -q -m reflink=1 "$img" >"$_svc_dir/xfs.log" 2>&1 \
+      && mount -o loop "$img" "$mnt" >>"$_svc_dir/xfs.log" 2>&1; then
+    chmod 1777 "$mnt"
+    _svc_xfs_mnt="$mnt"
+    export KEEL_TEST_REFLINK_DIR="$mnt"
+  else
+    _svc_log "could not mount an XFS loop image ($(tr '\n' ' ' <"$_svc_dir/xfs.log" | head -c 200)): the reflink tests will be SKIPPED"
+  fi
+}
+
 services_start() {
   local t0=$SECONDS
   _svc_dir=$(mktemp -d /tmp/keel-services.XXXXXX); chmod 755 "$_svc_dir"
   export KEEL_SERVICES_DIR="$_svc_dir"
-  unset KEEL_TEST_POSTGRES KEEL_TEST_S3 KEEL_TEST_SLURM
+  unset KEEL_TEST_POSTGRES KEEL_TEST_S3 KEEL_TEST_SLURM KEEL_TEST_REFLINK_DIR
   _svc_install
   _svc_swift        # starts the servers; they warm up while the others start
   _svc_postgres
   _svc_slurm
+  _svc_xfs
   _svc_swift_ready
   _svc_log "started in $((SECONDS - t0)) s (folder $_svc_dir)"
   return 0
@@ -291,7 +312,12 @@ services_stop() {
   done
   _svc_pids=()
   if [[ $_svc_created_swift_conf -eq 1 ]]; then rm -f /etc/swift/swift.conf; _svc_created_swift_conf=0; fi
-  [[ -n $_svc_dir && -d $_svc_dir ]] && rm -rf "$_svc_dir"
+  if [[ -n $_svc_xfs_mnt ]]; then
+    umount "$_svc_xfs_mnt" 2>/dev/null || umount -l "$_svc_xfs_mnt" 2>/dev/null
+    _svc_xfs_mnt=""
+  fi
+  # --one-file-system: never into a mount that could not be taken down.
+  [[ -n $_svc_dir && -d $_svc_dir ]] && rm -rf --one-file-system "$_svc_dir"
   _svc_dir=""
   return 0
 }

@@ -7,8 +7,14 @@ namespace Keel.Testing;
 public sealed class TempDir : IDisposable
 {
     public TempDir()
+        : this(System.IO.Path.GetTempPath())
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "keel-test-" + Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>A fresh directory under <paramref name="parent"/> (another file system, say).</summary>
+    public TempDir(string parent)
+    {
+        Path = System.IO.Path.Combine(parent, "keel-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 

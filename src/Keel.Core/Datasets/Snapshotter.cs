@@ -89,11 +89,11 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             if (store)
             {
                 bool? linked = null;
-                if (link != LinkMode.Copy && workspace.Objects is LocalObjectStore local)
+                if (link == LinkMode.Hardlink && workspace.Objects is LocalObjectStore local)
                 {
                     try
                     {
-                        linked = local.PutLinked(digest, file.Full, after, link);
+                        linked = local.PutHardLinked(digest, file.Full, after);
                     }
                     catch (FileChangedException)
                     {
@@ -103,7 +103,7 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
                 if (linked is null) workspace.Objects.Put(digest, bytes);
                 // A new hard link (and the read-only mode) moved the file's ctime: record the
                 // stat it has now, or the next status would hash it again.
-                else if (linked == true && link == LinkMode.Hardlink)
+                else if (linked == true)
                 {
                     if (FileStat.Of(file.Full) is not { } linkedStat || linkedStat.Size != after.Size || linkedStat.MtimeNs != after.MtimeNs || linkedStat.Inode != after.Inode)
                         return false;
@@ -178,12 +178,12 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             var hashed = ContentHasher.HashFile(file.Full);
             return (hashed, workspace.Objects.PutFile(hashed, file.Full));
         }
-        if (link != LinkMode.Copy)
+        if (link == LinkMode.Hardlink)
         {
             var hashed = ContentHasher.HashFile(file.Full);
             try
             {
-                if (local.PutLinked(hashed, file.Full, before, link) is { } stored) return (hashed, stored);
+                if (local.PutHardLinked(hashed, file.Full, before) is { } stored) return (hashed, stored);
             }
             catch (FileChangedException)
             {
@@ -191,10 +191,39 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             }
             return (hashed, local.PutFile(hashed, file.Full));
         }
-        // Copying is bound by write bandwidth, hashing by CPU: the kernel copies into a
-        // preallocated temp file on a thread of its own while what already landed is hashed,
-        // and the copy is published under the digest of its own bytes only if the file did not
-        // change meanwhile.
+        return StoreClone(local, file, before) ?? StoreCopy(local, file, before);
+    }
+
+    /// <summary>
+    /// A clone where the file system has them: no data written, and the source is hashed from
+    /// its page cache (the clone has none). Null where cloning is impossible.
+    /// </summary>
+    private static (Digest Digest, bool NewlyStored)? StoreClone(LocalObjectStore local, ScannedFile file, FileStat before)
+    {
+        if (local.TryCloneToTemp(file.Full, before) is not { } clone) return null;
+        try
+        {
+            var digest = ContentHasher.HashFile(file.Full);
+            // The clone was taken between the two stats: unchanged size, mtime and inode mean it
+            // holds the bytes just hashed.
+            if (FileStat.Of(file.Full) is not { } after || after.Size != before.Size || after.MtimeNs != before.MtimeNs || after.Inode != before.Inode)
+                return (default, false);
+            return (digest, local.Publish(clone, local.PathOf(digest), written: true));
+        }
+        finally
+        {
+            if (File.Exists(clone)) File.Delete(clone);
+        }
+    }
+
+    /// <summary>
+    /// Copying is bound by write bandwidth, hashing by CPU: the kernel copies into a
+    /// preallocated temp file on a thread of its own while what already landed is hashed, and
+    /// the copy is published under the digest of its own bytes only if the file did not change
+    /// meanwhile.
+    /// </summary>
+    private static (Digest Digest, bool NewlyStored) StoreCopy(LocalObjectStore local, ScannedFile file, FileStat before)
+    {
         var temp = local.NewTempPath();
         try
         {

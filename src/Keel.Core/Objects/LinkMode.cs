@@ -6,7 +6,11 @@ namespace Keel.Objects;
 /// </summary>
 public enum LinkMode
 {
-    /// <summary>A copy: the workspace file stays the user's to edit; costs a full write.</summary>
+    /// <summary>
+    /// An independent copy, the workspace file staying the user's to edit: a copy-on-write clone
+    /// (FICLONE) where the file system has them (btrfs, XFS), else a full write of the bytes.
+    /// DVC's default <c>reflink,copy</c>; <c>reflink</c> in the config means this too.
+    /// </summary>
     Copy,
 
     /// <summary>
@@ -14,7 +18,4 @@ public enum LinkMode
     /// all, but editing the file in place after <c>chmod u+w</c> would change a stored object.
     /// </summary>
     Hardlink,
-
-    /// <summary>A copy-on-write clone (FICLONE) where the file system supports it (btrfs, XFS); a copy elsewhere.</summary>
-    Reflink,
 }

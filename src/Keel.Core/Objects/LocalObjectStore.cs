@@ -136,34 +136,50 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
     }
 
     /// <summary>
-    /// Stores a file the caller hashed to <paramref name="digest"/> by linking, not copying:
-    /// a hard link (then read-only) or a reflink clone. Null when this file system cannot
-    /// (the caller copies instead); false when the object was already stored; throws
-    /// <see cref="FileChangedException"/> when the file no longer has <paramref name="expected"/>'s size, mtime and inode.
+    /// Stores a file the caller hashed to <paramref name="digest"/> as a hard link, made
+    /// read-only. Null when this file system cannot link it (the caller copies instead); false
+    /// when the object was already stored; throws <see cref="FileChangedException"/> when the
+    /// file no longer has <paramref name="expected"/>'s size, mtime and inode.
     /// </summary>
-    public bool? PutLinked(Digest digest, string sourcePath, FileStat expected, LinkMode mode)
+    public bool? PutHardLinked(Digest digest, string sourcePath, FileStat expected)
     {
         var final = PathOf(digest);
         if (File.Exists(final)) return false;
         var temp = NewTempPath();
         try
         {
-            var linked = mode == LinkMode.Hardlink ? NativeLink.TryHardLink(sourcePath, temp) : NativeLink.TryClone(sourcePath, temp, expected);
-            if (!linked) return null;
-            var now = FileStat.Of(temp);
-            var same = mode == LinkMode.Hardlink
-                ? now is { } n && n.Size == expected.Size && n.MtimeNs == expected.MtimeNs && n.Inode == expected.Inode
-                : FileStat.Of(sourcePath) is { } s && s.Size == expected.Size && s.MtimeNs == expected.MtimeNs && s.Inode == expected.Inode;
-            if (!same) throw new FileChangedException();
+            if (!NativeLink.TryHardLink(sourcePath, temp)) return null;
+            if (FileStat.Of(temp) is not { } now || now.Size != expected.Size || now.MtimeNs != expected.MtimeNs || now.Inode != expected.Inode)
+                throw new FileChangedException();
             // Read-only for everyone, keeping the executable bits: this is the user's file too.
-            if (!OperatingSystem.IsWindows() && mode == LinkMode.Hardlink)
+            if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(temp, ReadOnly | ((UnixFileMode)expected.Mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)));
-            return Publish(temp, final, written: true, keepTimes: mode == LinkMode.Hardlink);
+            return Publish(temp, final, written: true, keepTimes: true);
         }
         finally
         {
             if (File.Exists(temp)) TryDelete(temp);
         }
+    }
+
+    // Set after the first clone this file system refused: later files go straight to a copy
+    // instead of paying a create, an ioctl and a delete each.
+    private volatile bool _cannotClone;
+
+    /// <summary>
+    /// A copy-on-write clone (FICLONE) of <paramref name="sourcePath"/> as a new read-only temp
+    /// file in <c>tmp/</c>, ready for <see cref="Publish"/> with <c>written: true</c> (its mtime is
+    /// now); null where the file system cannot clone (ext4, tmpfs, another file system than the
+    /// store's). The clone shares the source's blocks but none of its page cache: hash the
+    /// source, then check it did not change since <paramref name="expected"/>.
+    /// </summary>
+    public string? TryCloneToTemp(string sourcePath, FileStat expected)
+    {
+        if (_cannotClone) return null;
+        var temp = NewTempPath();
+        if (NativeLink.TryClone(sourcePath, temp, expected)) return temp;
+        _cannotClone = true;
+        return null;
     }
 
     public string NewTempPath()

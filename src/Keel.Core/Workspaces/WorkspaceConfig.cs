@@ -41,9 +41,9 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
         # durable_writes: true flushes objects to disk (syncfs) before metadata commits,
         # surviving power loss at the cost of speed; kills and crashes are safe either way.
         durable_writes: false
-        # link: copy (the default) stores a copy of each added file; hardlink makes the file
-        # itself the stored object (read-only, no copy; see docs/cli.md); reflink clones where
-        # the file system can. Uncomment to choose:
+        # link: copy (the default) stores an independent copy of each added file, a
+        # copy-on-write clone where the file system can (btrfs, XFS); hardlink makes the file
+        # itself the stored object (read-only, no copy; see docs/cli.md). Uncomment to choose:
         # link: copy
 
         """;
@@ -142,12 +142,11 @@ public sealed record WorkspaceConfig(string Metadata, string Objects, string Exe
         return remotes;
     }
 
-    /// <summary>copy, hardlink or reflink; null for anything else.</summary>
+    /// <summary>copy, hardlink or reflink (DVC's name for what copy does where it can: a clone); null for anything else.</summary>
     public static LinkMode? ParseLink(string value) => value switch
     {
-        "copy" => LinkMode.Copy,
+        "copy" or "reflink" => LinkMode.Copy,
         "hardlink" => LinkMode.Hardlink,
-        "reflink" => LinkMode.Reflink,
         _ => null,
     };
 

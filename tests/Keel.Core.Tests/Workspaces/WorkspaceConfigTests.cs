@@ -28,7 +28,7 @@ public sealed class WorkspaceConfigTests : IDisposable
 
     [Theory]
     [InlineData("link: hardlink\n", Keel.Objects.LinkMode.Hardlink)]
-    [InlineData("link: reflink  # clone where possible\n", Keel.Objects.LinkMode.Reflink)]
+    [InlineData("link: reflink  # DVC's name: a clone where possible, else a copy\n", Keel.Objects.LinkMode.Copy)]
     [InlineData("{link: copy}\n", Keel.Objects.LinkMode.Copy)]
     public void Load_Link_Read(string yaml, Keel.Objects.LinkMode expected) => Assert.Equal(expected, Load(yaml).Link);
 
