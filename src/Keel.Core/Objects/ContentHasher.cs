@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.MemoryMappedFiles;
 
 namespace Keel.Objects;
 
@@ -72,28 +71,17 @@ internal static class ContentHasher
 
     private static unsafe Digest HashMapped(string path, long length)
     {
-        using var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        using var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-        byte* start = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
-        try
+        using var map = ReadMap.OfFile(path, length);
+        Diagnostics.Trace($"hashing {length} bytes (mapped)");
+        var hasher = new Blake3Hasher(Blake3Kernels.Best);
+        for (long offset = 0; offset < length; offset += SliceBytes)
         {
-            start += view.PointerOffset;
-            Diagnostics.Trace($"hashing {length} bytes (mapped)");
-            var hasher = new Blake3Hasher(Blake3Kernels.Best);
-            for (long offset = 0; offset < length; offset += SliceBytes)
-            {
-                var count = (int)Math.Min(SliceBytes, length - offset);
-                hasher.UpdateParallel(new ReadOnlySpan<byte>(start + offset, count));
-            }
-            Span<byte> hash = stackalloc byte[32];
-            hasher.Finalize(hash);
-            Diagnostics.Trace($"hashed {length} bytes (mapped)");
-            return Digest.FromBytes(hash);
+            var count = (int)Math.Min(SliceBytes, length - offset);
+            hasher.UpdateParallel(new ReadOnlySpan<byte>(map.Start + offset, count));
         }
-        finally
-        {
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
-        }
+        Span<byte> hash = stackalloc byte[32];
+        hasher.Finalize(hash);
+        Diagnostics.Trace($"hashed {length} bytes (mapped)");
+        return Digest.FromBytes(hash);
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.MemoryMappedFiles;
 using Microsoft.Win32.SafeHandles;
 
 namespace Keel.Objects;
@@ -40,15 +39,12 @@ internal static class RangeHashingCopy
         // The target gets its full length first, so the part already copied can be mapped and
         // hashed while the kernel fills the rest; a source that ends early shrinks it again.
         RandomAccess.SetLength(output, length);
-        using var map = MemoryMappedFile.CreateFromFile(output, null, length, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
-        using var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        using var map = ReadMap.OfHandle(output, length, "the copy");
         var progress = new Progress();
         var copier = Task.CompletedTask;
-        byte* start = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+        var start = map.Start;
         try
         {
-            start += view.PointerOffset;
             copier = Task.Factory.StartNew(() => progress.CopyAll(source, offset, length, output), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             long hashed = 0;
             while (true)
@@ -71,7 +67,6 @@ internal static class RangeHashingCopy
         }
         finally
         {
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
             // Never leave a copy running into a file the caller is about to close.
             progress.RequestStop();
             if (!copier.IsCompleted) copier.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
