@@ -43,6 +43,9 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
         {
             files = [new ScannedFile(rel, full)];
             kind = TreeKind.File;
+            // A large file: the vector code compiles on the other core while the name is
+            // checked and the latest version read.
+            if (new FileInfo(full).Length >= Blake3Kernels.ColdSimdMin) Blake3Kernels.CompileInBackground();
         }
         else
         {

@@ -51,6 +51,24 @@ internal static class Blake3Kernels
         if (!s_warm) s_warm = true;
     }
 
+    private static int s_compiling;
+
+    /// <summary>
+    /// Compiles the widest kernel on a pool thread (one 16-chunk pass over zeros), for a caller
+    /// that knows it will hash a large input after other work: the compile then overlaps that
+    /// work instead of opening the hash. Once per process; nothing where the kernel is scalar.
+    /// </summary>
+    public static void CompileInBackground()
+    {
+        if (s_warm || Best == Blake3Kernel.Scalar || Interlocked.Exchange(ref s_compiling, 1) == 1) return;
+        ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+        {
+            var input = new byte[16 * Blake3Constants.ChunkLen];
+            Span<byte> hash = stackalloc byte[32];
+            Blake3Tree.Hash(Best, input, parallel: false, hash);
+        }, null);
+    }
+
     /// <summary>Whether this CPU can run <paramref name="kernel"/>.</summary>
     public static bool IsSupported(Blake3Kernel kernel) => kernel switch
     {
