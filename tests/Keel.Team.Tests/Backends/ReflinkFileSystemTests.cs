@@ -90,6 +90,34 @@ public sealed class ReflinkFileSystemTests : IDisposable
         Assert.Equal(Inode(Path.Combine(Ws, "linked.bin")), Inode(ObjectPath(linked)));
     }
 
+    [ServiceFact]
+    public void Add_LargeFileRewrittenThroughout_RefusedNothingRecordedNoCloneLeft()
+    {
+        var file = Path.Combine(Ws, "big.bin");
+        File.WriteAllBytes(file, RandomBytes(24 << 20, seed: 8));
+
+        // A writer flips a byte somewhere every few microseconds while keel clones and hashes.
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(() =>
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            var random = new Random(9);
+            while (!stop.IsCancellationRequested)
+            {
+                stream.Position = random.Next(24 << 20);
+                stream.WriteByte((byte)random.Next(256));
+                stream.Flush();
+            }
+        });
+        var add = _cli.Run(Ws, 2, TimeSpan.FromMinutes(2), "add", "big.bin");
+        stop.Cancel();
+        writer.Wait();
+
+        Assert.Contains("kept changing while it was being hashed", add.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no datasets", _cli.Run(Ws, "datasets", "list").Stdout, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Ws, ".keel", "objects"), "*", SearchOption.AllDirectories));
+    }
+
     private string ObjectPath(string digest)
     {
         var hex = digest["blake3:".Length..];
