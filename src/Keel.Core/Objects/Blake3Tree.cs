@@ -7,13 +7,13 @@ namespace Keel.Objects;
 /// BLAKE3's tree over whole subtrees of chunks: the chunks are compressed a kernel's width at
 /// a time, and so is each level of parents above them (parents are a sixteenth of the work,
 /// too much to do one by one), as the reference implementation's <c>compress_subtree_wide</c>.
-/// Large subtrees are split at power-of-two boundaries and their halves hashed on two threads.
+/// Large subtrees are cut into 1 MiB pieces that every core takes from a shared counter.
 /// </summary>
 [SkipLocalsInit]
 internal static unsafe class Blake3Tree
 {
-    /// <summary>Subtrees smaller than this are not worth a hand-off to another thread.</summary>
-    private const long ParallelMin = 1 << 20;
+    /// <summary>What one thread takes at a time when a subtree is hashed on every core: about a quarter of a millisecond of work.</summary>
+    private const long Piece = 1 << 20;
 
     /// <summary>Hashes a whole input of any length in one call.</summary>
     public static void Hash(Blake3Kernel kernel, ReadOnlySpan<byte> input, bool parallel, Span<byte> output32)
@@ -68,9 +68,14 @@ internal static unsafe class Blake3Tree
         byte* children = stackalloc byte[2 * Math.Max(degree, 2) * Blake3Constants.OutLen];
         var right = children + leftWidth * Blake3Constants.OutLen;
         int leftCount, rightCount;
-        if (parallel && length >= ParallelMin)
+        if (parallel && length >= 2 * Piece && BitOperations.IsPow2(length))
         {
-            (leftCount, rightCount) = BothHalves(kernel, input, length, leftLength, counter, rightCounter, children, right);
+            return InPieces(kernel, input, length, counter, output);
+        }
+        if (parallel)
+        {
+            leftCount = SubtreeWide(kernel, input, leftLength, counter, parallel: true, children);
+            rightCount = SubtreeWide(kernel, input + leftLength, length - leftLength, rightCounter, parallel: true, right);
         }
         else
         {
@@ -88,17 +93,52 @@ internal static unsafe class Blake3Tree
         return Parents(kernel, children, leftCount + rightCount, output);
     }
 
-    /// <summary>The two halves on two threads (a method of its own so the lambdas' captures cost nothing on the sequential path).</summary>
-    private static (int Left, int Right) BothHalves(Blake3Kernel kernel, byte* input, long length, long leftLength, ulong counter, ulong rightCounter, byte* leftOutput, byte* rightOutput)
+    /// <summary>
+    /// A power-of-two subtree of at least two pieces, on every core: each thread takes the next
+    /// piece (1 MiB, itself a subtree) from a shared counter until none is left, so a core slowed
+    /// by another process only takes fewer pieces. (Splitting in halves on two threads and
+    /// joining left the faster core idle at every join on this shared machine.) The pieces'
+    /// chaining values are then merged a kernel's width at a time down to the width.
+    /// </summary>
+    private static int InPieces(Blake3Kernel kernel, byte* input, long length, ulong counter, byte* output)
     {
-        // Pointers go through nint to enter the lambdas; the output is the caller's stack
-        // memory, which Parallel.Invoke does not outlive.
-        nint inputAt = (nint)input, leftAt = (nint)leftOutput, rightAt = (nint)rightOutput;
-        int left = 0, right = 0;
-        Parallel.Invoke(
-            () => left = SubtreeWide(kernel, (byte*)inputAt, leftLength, counter, parallel: true, (byte*)leftAt),
-            () => right = SubtreeWide(kernel, (byte*)inputAt + leftLength, length - leftLength, rightCounter, parallel: true, (byte*)rightAt));
-        return (left, right);
+        // The caller takes exactly the width of chaining values for a power-of-two subtree: so
+        // at least that many pieces, smaller ones when the subtree is under width MiB.
+        var width = Math.Max(kernel.Degree(), 2);
+        var piece = Math.Min(Piece, length / width);
+        var pieces = (int)(length / piece);
+        var pieceChunks = (ulong)(piece / Blake3Constants.ChunkLen);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(2 * pieces * Blake3Constants.OutLen);
+        try
+        {
+            fixed (byte* cvs = buffer)
+            {
+                nint inputAt = (nint)input, cvsAt = (nint)cvs;
+                Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+                {
+                    Span<byte> children = stackalloc byte[2 * Blake3Constants.OutLen];
+                    SubtreeToParentNode(kernel, (byte*)inputAt + i * piece, piece, counter + (ulong)i * pieceChunks, parallel: false, children);
+                    Blake3Output.ParentOf(children[..Blake3Constants.OutLen], children[Blake3Constants.OutLen..])
+                        .ChainingValue(new Span<byte>((byte*)cvsAt + i * Blake3Constants.OutLen, Blake3Constants.OutLen));
+                });
+                var count = pieces;
+                var from = cvs;
+                var to = cvs + pieces * Blake3Constants.OutLen;
+                while (count > width)
+                {
+                    count = Parents(kernel, from, count, to);
+                    var swap = from;
+                    from = to;
+                    to = swap;
+                }
+                Buffer.MemoryCopy(from, output, width * Blake3Constants.OutLen, count * Blake3Constants.OutLen);
+                return count;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The largest power of two number of chunks strictly less than the input (the left subtree).</summary>
