@@ -10,6 +10,8 @@ internal static class ContentHasher
 
     private const int SliceBytes = 256 << 20;
 
+    private const int ReadSliceBytes = 16 << 20;
+
     /// <summary>Tests set this to check both code paths against each other.</summary>
     internal static bool ForceSimd { get; set; }
 
@@ -72,6 +74,7 @@ internal static class ContentHasher
     private static unsafe Digest HashMapped(string path, long length)
     {
         using var map = ReadMap.OfFile(path, length);
+        if (map is null) return HashRead(path, length);
         Diagnostics.Trace($"hashing {length} bytes (mapped)");
         var hasher = new Blake3Hasher(Blake3Kernels.Best);
         for (long offset = 0; offset < length; offset += SliceBytes)
@@ -83,5 +86,35 @@ internal static class ContentHasher
         hasher.Finalize(hash);
         Diagnostics.Trace($"hashed {length} bytes (mapped)");
         return Digest.FromBytes(hash);
+    }
+
+    /// <summary>
+    /// Reads and hashes up to <paramref name="length"/> bytes (16 MiB at a time, each hashed on
+    /// every core): for a file that cannot be mapped safely. A file that shrinks gives fewer
+    /// bytes, which the caller's stat check catches; it never faults.
+    /// </summary>
+    private static Digest HashRead(string path, long length)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadSliceBytes);
+        try
+        {
+            var hasher = new Blake3Hasher(Blake3Kernels.Best);
+            for (long offset = 0; offset < length;)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(ReadSliceBytes, length - offset)), offset);
+                if (n == 0) break;
+                if (n >= ParallelThreshold) hasher.UpdateParallel(buffer.AsSpan(0, n));
+                else hasher.Update(buffer.AsSpan(0, n));
+                offset += n;
+            }
+            Span<byte> hash = stackalloc byte[32];
+            hasher.Finalize(hash);
+            return Digest.FromBytes(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -110,6 +110,25 @@ internal static unsafe partial class NativeFile
 
     public static void Close(int fd) => _ = CloseFd(fd);
 
+    private const int FSetLease = 1024;
+    private const int FRdLck = 0;
+    private const int SigIo = 29;
+    private static int s_leaseSignalIgnored;
+
+    /// <summary>
+    /// Takes a read lease on a file open for reading: until the descriptor is closed, another
+    /// process that truncates the file or opens it for writing waits (up to the kernel's
+    /// lease-break-time, 45 s by default), so bytes mapped from it cannot vanish under a reader.
+    /// False when the file is open for writing somewhere, or this user may not lease it (not the
+    /// owner, no CAP_LEASE), or the file system has no leases. The lease-break signal (SIGIO),
+    /// which would end the process, is ignored from the first call on.
+    /// </summary>
+    public static bool TryReadLease(int fd)
+    {
+        if (Interlocked.Exchange(ref s_leaseSignalIgnored, 1) == 0) _ = Signal(SigIo, 1);
+        return FcntlInt(fd, FSetLease, FRdLck) == 0;
+    }
+
     private static int Check(int result, string path)
     {
         if (result >= 0) return result;
@@ -141,4 +160,10 @@ internal static unsafe partial class NativeFile
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int CloseFd(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int FcntlInt(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint Signal(int signal, nint handler);
 }

@@ -5,9 +5,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Keel.Objects;
 
 /// <summary>
-/// A read-only map of a file's first bytes. On linux-x64 a plain <c>mmap</c> whose descriptor
-/// is not kept (so no file handle, and none of the framework's flock-based sharing locks,
-/// outlives the call that made it), taken down on a pool thread: unmapping a GiB is 10 to 20 ms
+/// A read-only map of a file's first bytes. On linux-x64 a plain <c>mmap</c> (no framework
+/// handle, so none of its flock-based sharing locks), taken down on a pool thread: unmapping a GiB is 10 to 20 ms
 /// of page-table work the caller need not wait for once it has read the bytes, and a process
 /// that exits first has the kernel do it. Elsewhere the framework's memory-mapped file,
 /// disposed at once.
@@ -32,21 +31,31 @@ internal sealed unsafe partial class ReadMap : IDisposable
 
     public byte* Start => _start;
 
-    /// <summary>Maps the first <paramref name="length"/> bytes of the file at <paramref name="path"/>.</summary>
-    public static ReadMap OfFile(string path, long length)
+    /// <summary>
+    /// Maps the first <paramref name="length"/> bytes of the file at <paramref name="path"/>
+    /// under a read lease (<see cref="NativeFile.TryReadLease"/>), held until <see cref="Dispose"/>:
+    /// a file truncated under a map would kill the reader (SIGBUS). Null when no lease can be
+    /// had: the caller reads the file instead.
+    /// </summary>
+    public static ReadMap? OfFile(string path, long length)
     {
         if (!NativeFile.IsAvailable)
             return OfMap(MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read), length);
         var fd = NativeFile.OpenRead(path);
         try
         {
-            return new ReadMap(MapFd(fd, length, path), length, null, null);
+            if (!NativeFile.TryReadLease(fd)) return null;
+            var map = new ReadMap(MapFd(fd, length, path), length, null, null) { _leaseFd = fd };
+            fd = -1;
+            return map;
         }
         finally
         {
-            NativeFile.Close(fd);
+            if (fd >= 0) NativeFile.Close(fd);
         }
     }
+
+    private int _leaseFd = -1;
 
     /// <summary>Maps the first <paramref name="length"/> bytes of an open file; the handle stays the caller's.</summary>
     public static ReadMap OfHandle(SafeFileHandle handle, long length, string path)
@@ -98,6 +107,9 @@ internal sealed unsafe partial class ReadMap : IDisposable
     public void Dispose()
     {
         if (_start is null) return;
+        // The bytes have been read: let a waiting writer go.
+        if (_leaseFd >= 0) NativeFile.Close(_leaseFd);
+        _leaseFd = -1;
         if (_map is null)
         {
             var (start, length) = ((nint)_start, (nuint)_length);
