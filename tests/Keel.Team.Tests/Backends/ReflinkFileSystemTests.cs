@@ -91,7 +91,7 @@ public sealed class ReflinkFileSystemTests : IDisposable
     }
 
     [ServiceFact]
-    public void Add_LargeFileRewrittenThroughout_RefusedNothingRecordedNoCloneLeft()
+    public void Add_LargeFileRewrittenThroughout_RefusedWithNothingLeftOrRecordedWhole()
     {
         var file = Path.Combine(Ws, "big.bin");
         File.WriteAllBytes(file, RandomBytes(24 << 20, seed: 8));
@@ -109,13 +109,21 @@ public sealed class ReflinkFileSystemTests : IDisposable
                 stream.Flush();
             }
         });
-        var add = _cli.Run(Ws, 2, TimeSpan.FromMinutes(2), "add", "big.bin");
+        var add = _cli.Run(Ws, -1, TimeSpan.FromMinutes(2), "add", "big.bin");
         stop.Cancel();
         writer.Wait();
 
-        Assert.Contains("kept changing while it was being hashed", add.Stderr, StringComparison.Ordinal);
-        Assert.Contains("no datasets", _cli.Run(Ws, "datasets", "list").Stdout, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Ws, ".keel", "objects"), "*", SearchOption.AllDirectories));
+        // Refused with nothing left; or, when the writer missed a whole attempt on the busy
+        // cores, recorded as a clone whose bytes match the recorded digest (fsck re-hashes it).
+        Assert.True(add.ExitCode is 0 or 2, add.ToString());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Ws, ".keel", "objects", "tmp")));
+        _cli.Run(Ws, "fsck");
+        if (add.ExitCode == 2)
+        {
+            Assert.Contains("kept changing while it was being hashed", add.Stderr, StringComparison.Ordinal);
+            Assert.Contains("no datasets", _cli.Run(Ws, "datasets", "list").Stdout, StringComparison.OrdinalIgnoreCase);
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(Ws, ".keel", "objects"), "*", SearchOption.AllDirectories));
+        }
     }
 
     private string ObjectPath(string digest)
