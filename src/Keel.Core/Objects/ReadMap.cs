@@ -6,9 +6,9 @@ namespace Keel.Objects;
 
 /// <summary>
 /// A read-only map of a file's first bytes. On linux-x64 a plain <c>mmap</c> (no framework
-/// handle, so none of its flock-based sharing locks), taken down on a pool thread: unmapping a GiB is 10 to 20 ms
-/// of page-table work the caller need not wait for once it has read the bytes, and a process
-/// that exits first has the kernel do it. Elsewhere the framework's memory-mapped file,
+/// handle, so none of its flock-based sharing locks), taken down on a pool thread: unmapping a
+/// GiB is 10 to 20 ms of page-table work the caller need not wait for once it has read the
+/// bytes, and a process that exits first has the kernel do it. Elsewhere the framework's memory-mapped file,
 /// disposed at once.
 /// </summary>
 internal sealed unsafe partial class ReadMap : IDisposable
@@ -20,6 +20,7 @@ internal sealed unsafe partial class ReadMap : IDisposable
     private readonly MemoryMappedFile? _map;
     private readonly MemoryMappedViewAccessor? _view;
     private byte* _start;
+    private int _leaseFd = -1;
 
     private ReadMap(byte* start, long length, MemoryMappedFile? map, MemoryMappedViewAccessor? view)
     {
@@ -54,8 +55,6 @@ internal sealed unsafe partial class ReadMap : IDisposable
             if (fd >= 0) NativeFile.Close(fd);
         }
     }
-
-    private int _leaseFd = -1;
 
     /// <summary>Maps the first <paramref name="length"/> bytes of an open file; the handle stays the caller's.</summary>
     public static ReadMap OfHandle(SafeFileHandle handle, long length, string path)
