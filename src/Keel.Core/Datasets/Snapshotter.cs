@@ -105,7 +105,7 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
                 // stat it has now, or the next status would hash it again.
                 else if (linked == true)
                 {
-                    if (FileStat.Of(file.Full) is not { } linkedStat || linkedStat.Size != after.Size || linkedStat.MtimeNs != after.MtimeNs || linkedStat.Inode != after.Inode)
+                    if (FileStat.Of(file.Full) is not { } linkedStat || !linkedStat.SameBytesAs(after))
                         return false;
                     after = linkedStat;
                 }
@@ -158,7 +158,7 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             var (digest, newlyStored) = store ? StoreLarge(file, before) : (ContentHasher.HashFile(file.Full), false);
             var after = FileStat.Of(file.Full) ?? throw Vanished(file);
             // Size, mtime and inode: a hard link makes the file read-only, which is no change.
-            if (digest.IsEmpty || after.Size != before.Size || after.MtimeNs != before.MtimeNs || after.Inode != before.Inode)
+            if (digest.IsEmpty || !after.SameBytesAs(before))
             {
                 // The copy may not match the digest: drop it before anyone can rely on it.
                 if (newlyStored) workspace.Objects.Delete(digest);
@@ -206,7 +206,7 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
             var digest = ContentHasher.HashFile(file.Full);
             // The clone was taken between the two stats: unchanged size, mtime and inode mean it
             // holds the bytes just hashed.
-            if (FileStat.Of(file.Full) is not { } after || after.Size != before.Size || after.MtimeNs != before.MtimeNs || after.Inode != before.Inode)
+            if (FileStat.Of(file.Full) is not { } after || !after.SameBytesAs(before))
                 return (default, false);
             return (digest, local.Publish(clone, local.PathOf(digest), written: true));
         }

@@ -12,6 +12,12 @@ internal readonly record struct FileStat(long Size, long MtimeNs, ulong Inode, i
 {
     public bool IsExecutable => (Mode & 0b001_001_001) != 0;
 
+    /// <summary>
+    /// Size, mtime and inode agree with <paramref name="before"/>: the bytes were not rewritten
+    /// in between. Mode and ctime may differ (a chmod or a new hard link moves only those).
+    /// </summary>
+    public bool SameBytesAs(FileStat before) => Size == before.Size && MtimeNs == before.MtimeNs && Inode == before.Inode;
+
     /// <summary>Stats a file, following symlinks; null when it does not exist.</summary>
     public static FileStat? Of(string path)
     {

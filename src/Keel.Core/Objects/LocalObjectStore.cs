@@ -149,7 +149,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
         try
         {
             if (!NativeLink.TryHardLink(sourcePath, temp)) return null;
-            if (FileStat.Of(temp) is not { } now || now.Size != expected.Size || now.MtimeNs != expected.MtimeNs || now.Inode != expected.Inode)
+            if (FileStat.Of(temp) is not { } now || !now.SameBytesAs(expected))
                 throw new FileChangedException();
             // Read-only for everyone, keeping the executable bits: this is the user's file too.
             if (!OperatingSystem.IsWindows())
