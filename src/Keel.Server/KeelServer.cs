@@ -45,12 +45,16 @@ public static class KeelServer
     }
 
     /// <summary>A Kestrel app on <see cref="ServingOptions.Host"/>:<see cref="ServingOptions.Port"/>, logging at Warning.</summary>
-    public static async Task<WebApplication> BuildAsync(ServingOptions options, Workspace workspace, CancellationToken cancellationToken)
+    public static Task<WebApplication> BuildAsync(ServingOptions options, Workspace workspace, CancellationToken cancellationToken) =>
+        BuildAsync(options, workspace, l => l.AddSimpleConsole(o => o.SingleLine = true), cancellationToken);
+
+    /// <summary>As above, with the log's providers given by <paramref name="logging"/> (tests collect the lines).</summary>
+    internal static async Task<WebApplication> BuildAsync(ServingOptions options, Workspace workspace, Action<ILoggingBuilder> logging, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        logging(builder.Logging);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.WebHost.ConfigureKestrel(k =>

@@ -1,3 +1,4 @@
+using Keel.Server.Capture;
 using Prometheus;
 
 namespace Keel.Server;
@@ -19,7 +20,7 @@ internal sealed class ServingMetrics
         // No exemplars: they cost every observation a trace-context lookup, and nothing here traces.
         f.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _predictions = f.CreateCounter("keel_predictions_total", "Rows predicted.", new CounterConfiguration { LabelNames = ["model", "version"] });
-        _requests = f.CreateCounter("keel_requests_total", "Predict requests by outcome.", new CounterConfiguration { LabelNames = ["model", "code"] });
+        _requests = f.CreateCounter("keel_requests_total", "Predict requests by the status of their answer, every status counted (model is (unknown) for a name not served).", new CounterConfiguration { LabelNames = ["model", "code"] });
         _latency = f.CreateHistogram("keel_predict_seconds", "Time to validate and predict one request.", new HistogramConfiguration
         {
             LabelNames = ["model"],
@@ -28,7 +29,9 @@ internal sealed class ServingMetrics
         _swaps = f.CreateCounter("keel_model_swaps_total", "Hot swaps done.", new CounterConfiguration { LabelNames = ["model"] });
         _swapFailures = f.CreateCounter("keel_model_swap_failures_total", "Hot swaps refused because the new version failed to load.", new CounterConfiguration { LabelNames = ["model"] });
         _version = f.CreateGauge("keel_model_version", "The stable version being served.", new GaugeConfiguration { LabelNames = ["model"] });
-        CaptureDropped = f.CreateCounter("keel_capture_dropped_total", "Captured rows dropped: the capture queue was full, or the log could not be written.");
+        var dropped = f.CreateCounter("keel_capture_dropped_total", "Captured rows dropped, by reason: queue_full (the capture queue was full), log_failed (the capture log could not be written).", new CounterConfiguration { LabelNames = ["reason"] });
+        // Both series exist from the start, at 0, so a dashboard sees them before the first drop.
+        _dropped = [dropped.WithLabels(CaptureDropReason.QueueFull.Label()), dropped.WithLabels(CaptureDropReason.LogFailed.Label())];
         CaptureWritten = f.CreateCounter("keel_capture_rows_written_total", "Captured rows written into Parquet segments.");
         CaptureSegments = f.CreateCounter("keel_capture_segments_total", "Parquet segments stored.");
         CaptureFailures = f.CreateCounter("keel_capture_failures_total", "Segments that could not be stored (rows kept for the next attempt).");
@@ -41,7 +44,10 @@ internal sealed class ServingMetrics
 
     public CollectorRegistry Registry { get; }
 
-    public Counter CaptureDropped { get; }
+    private readonly Counter.Child[] _dropped;
+
+    /// <summary>The count of captured rows dropped for <paramref name="reason"/>.</summary>
+    public Counter.Child CaptureDropped(CaptureDropReason reason) => _dropped[(int)reason];
 
     public Counter CaptureWritten { get; }
 

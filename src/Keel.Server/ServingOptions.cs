@@ -15,6 +15,12 @@ public sealed class ServingOptions
     /// <summary>Largest request body accepted; larger gets 413. Default 4 MiB.</summary>
     public long MaxBodyBytes { get; set; } = 4 << 20;
 
+    /// <summary>Most rows one predict request may hold; more gets 413 naming the limit, before any row is read into memory. Default 10,000.</summary>
+    public int MaxBatchRows { get; set; } = 10_000;
+
+    /// <summary>Most labels one feedback request may hold; more gets 413 naming the limit, before any id is looked up. Default 10,000.</summary>
+    public int MaxFeedbackLabels { get; set; } = 10_000;
+
     /// <summary>How often aliases are re-read for hot swaps. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -24,7 +30,7 @@ public sealed class ServingOptions
     /// <summary>Whether predictions are captured. Default on.</summary>
     public bool Capture { get; set; } = true;
 
-    /// <summary>Captured rows waiting to be written before new ones are dropped (and counted). Default 100,000.</summary>
+    /// <summary>Captured rows waiting in memory to be logged; rows offered beyond it are dropped, counted by reason in /metrics and reported in the response. Default 100,000.</summary>
     public int CaptureQueue { get; set; } = 100_000;
 
     /// <summary>How often queued rows are appended to the on-disk capture log: a kill loses at most the rows of this last beat. Default 20 ms.</summary>

@@ -4,6 +4,7 @@ using Keel.Server.Capture;
 using Keel.Server.Hosting;
 using Keel.Workspaces;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Keel.Server.Api;
 
@@ -13,11 +14,27 @@ namespace Keel.Server.Api;
 /// must be one this model answered and this workspace captured; a batch naming any unknown id
 /// (or a row the request did not have) is refused whole with 422, and nothing is stored. Each
 /// label is stored with the version that made the prediction and that version's deployment.
+/// At most <see cref="ServingOptions.MaxFeedbackLabels"/> labels per request (413 beyond).
 /// </summary>
 internal static class FeedbackApi
 {
     public static async Task<IResult> HandleAsync(
-        string name, HttpContext http, ModelHost host, ServingOptions options, Workspace workspace, MetadataGate gate, ServingMetrics metrics, CapturedRequests captured)
+        string name, HttpContext http, ModelHost host, ServingOptions options, Workspace workspace, MetadataGate gate, ServingMetrics metrics, CapturedRequests captured, ILoggerFactory loggers)
+    {
+        try
+        {
+            return await AnswerAsync(name, http, host, options, workspace, gate, metrics, captured, loggers).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+        {
+            return RequestProblems.Unexpected(loggers.CreateLogger(LogCategory), http, e, options.MaxBodyBytes);
+        }
+    }
+
+    private const string LogCategory = "Keel.Server.Feedback";
+
+    private static async Task<IResult> AnswerAsync(
+        string name, HttpContext http, ModelHost host, ServingOptions options, Workspace workspace, MetadataGate gate, ServingMetrics metrics, CapturedRequests captured, ILoggerFactory loggers)
     {
         if (!host.TryGet(name, out var slot)) return Results.Problem(statusCode: 404, title: "unknown model", detail: $"no model '{name}' is served here");
         if (!options.Capture)
@@ -25,16 +42,20 @@ internal static class FeedbackApi
             return Results.Problem(statusCode: 409, title: "feedback needs prediction capture",
                 detail: "this server runs with --no-capture, so it cannot check request ids; send feedback to a server that captures predictions");
         }
-        var body = await ServingApi.ReadBodyAsync(http, options.MaxBodyBytes).ConfigureAwait(false);
-        if (body is null) return Results.Problem(statusCode: 413, title: "request body too large");
+        using var body = await PooledBody.ReadAsync(http, options.MaxBodyBytes).ConfigureAwait(false);
+        if (body.TooLarge) return RequestProblems.BodyTooLarge(loggers.CreateLogger(LogCategory), http, options.MaxBodyBytes);
+        if (RequestProblems.NotUtf8(body.Span) is { } notUtf8) return notUtf8;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var items = new List<(string At, string RequestId, int Row, string Label)>();
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = JsonDocument.Parse(body.Memory);
             var root = doc.RootElement;
-            var list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Array
-                ? l.EnumerateArray().ToList() : root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
+            var array = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Array ? l
+                : root.ValueKind == JsonValueKind.Array ? root : (JsonElement?)null;
+            // Counted before anything is read or looked up: the work a request may cost is bounded by the limit.
+            if (array is { } a && a.GetArrayLength() > options.MaxFeedbackLabels) return RequestProblems.TooManyLabels(a.GetArrayLength(), options.MaxFeedbackLabels);
+            var list = array is { } all ? all.EnumerateArray().ToList() : [root];
             for (var i = 0; i < list.Count; i++)
             {
                 var item = list[i];
@@ -64,17 +85,23 @@ internal static class FeedbackApi
         {
             errors["body"] = [$"malformed JSON: {e.Message}"];
         }
+        catch (InvalidOperationException e)
+        {
+            // A string the reader cannot turn into text, such as an escaped lone surrogate.
+            errors["body"] = [$"unreadable JSON text: {e.Message}"];
+        }
         if (errors.Count > 0) return Results.ValidationProblem(errors, title: "invalid feedback");
         if (items.Count == 0) return Results.ValidationProblem(new Dictionary<string, string[]> { ["labels"] = ["no labels given"] }, title: "invalid feedback");
 
         var found = await captured.FindAsync(name, items.Select(i => i.RequestId).Distinct(StringComparer.Ordinal).ToList(), http.RequestAborted).ConfigureAwait(false);
         var unknown = new List<string>();
+        var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (at, id, row, _) in items)
         {
             if (!found.TryGetValue(id, out var hit))
             {
                 errors[at + "request_id"] = [$"unknown request id '{id}': {name} captured no prediction under it"];
-                if (!unknown.Contains(id, StringComparer.Ordinal)) unknown.Add(id);
+                if (named.Add(id)) unknown.Add(id);
             }
             else if (row >= hit.Rows)
             {

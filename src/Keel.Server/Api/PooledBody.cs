@@ -6,7 +6,8 @@ namespace Keel.Server.Api;
 /// <summary>
 /// A request body read into an array rented from the shared pool (returned on dispose), so the
 /// hot path allocates nothing per request for it. With a Content-Length the body is read in
-/// place; without one the array grows as needed. Over the limit, <see cref="TooLarge"/> is set.
+/// place; without one the array grows as needed. Over the limit (ours, or Kestrel's for a chunked
+/// body), <see cref="TooLarge"/> is set.
 /// </summary>
 internal readonly struct PooledBody : IDisposable
 {
@@ -54,6 +55,12 @@ internal readonly struct PooledBody : IDisposable
                     return new PooledBody(null, 0, tooLarge: true);
                 }
             }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's own limit (a chunked body has no length to check first): the same refusal as ours.
+            ArrayPool<byte>.Shared.Return(array);
+            return new PooledBody(null, 0, tooLarge: true);
         }
         catch
         {

@@ -5,13 +5,16 @@ namespace Keel.Server.Api;
 /// <summary>
 /// The row shapes a predict body may take: a JSON object (one row), an array of objects,
 /// <c>{"rows": [...]}</c>, and MLflow's <c>dataframe_records</c>, <c>dataframe_split</c>,
-/// <c>instances</c> and <c>inputs</c> (records or columns).
+/// <c>instances</c> and <c>inputs</c> (records or columns). A body of more than the row limit is
+/// counted, not read: <c>tooMany</c> is set before any row is made.
 /// </summary>
 internal static class RequestRows
 {
-    public static List<Dictionary<string, JsonElement>> Read(JsonElement root, out string? error)
+    public static List<Dictionary<string, JsonElement>> Read(JsonElement root, int maxRows, out string? error, out int tooMany)
     {
         error = null;
+        tooMany = Count(root) is var n && n > maxRows ? n : 0;
+        if (tooMany > 0) return [];
         if (root.ValueKind == JsonValueKind.Array) return Records(root, "body", ref error);
         if (root.ValueKind != JsonValueKind.Object) { error = "the body must be a JSON object or an array of objects"; return []; }
         foreach (var key in new[] { "rows", "dataframe_records", "instances" })
@@ -20,6 +23,24 @@ internal static class RequestRows
         if (root.TryGetProperty("inputs", out var inputs))
             return inputs.ValueKind == JsonValueKind.Object ? Columns(inputs, ref error) : Records(inputs, "inputs", ref error);
         return [Row(root)];
+    }
+
+    /// <summary>The rows the body holds, read from the document's array lengths alone (1 for anything that is not a batch).</summary>
+    private static int Count(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Array) return root.GetArrayLength();
+        if (root.ValueKind != JsonValueKind.Object) return 1;
+        foreach (var key in new[] { "rows", "dataframe_records", "instances" })
+            if (root.TryGetProperty(key, out var records)) return records.ValueKind == JsonValueKind.Array ? records.GetArrayLength() : 1;
+        if (root.TryGetProperty("dataframe_split", out var split))
+            return split.ValueKind == JsonValueKind.Object && split.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array ? data.GetArrayLength() : 1;
+        if (root.TryGetProperty("inputs", out var inputs))
+        {
+            if (inputs.ValueKind == JsonValueKind.Array) return inputs.GetArrayLength();
+            if (inputs.ValueKind == JsonValueKind.Object)
+                return inputs.EnumerateObject().Select(c => c.Value.ValueKind == JsonValueKind.Array ? c.Value.GetArrayLength() : 1).DefaultIfEmpty(1).Max();
+        }
+        return 1;
     }
 
     private static List<Dictionary<string, JsonElement>> Records(JsonElement array, string where, ref string? error)

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 
 namespace Keel.Server.Api;
@@ -21,7 +22,8 @@ internal static class ServingApi
         // binding or service lookups, and the response is written straight into Kestrel's pipe.
         var predict = new Predictor(
             app.ServiceProvider.GetRequiredService<ModelHost>(), app.ServiceProvider.GetRequiredService<PredictionCapture>(),
-            app.ServiceProvider.GetRequiredService<ServingOptions>(), metrics, app.ServiceProvider.GetRequiredService<TimeProvider>());
+            app.ServiceProvider.GetRequiredService<ServingOptions>(), metrics, app.ServiceProvider.GetRequiredService<TimeProvider>(),
+            app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Keel.Server.Predict"));
         app.MapPost("/v1/models/{name}/predict", (RequestDelegate)(http => PredictAsync((string)http.Request.RouteValues["name"]!, http, predict)));
         app.MapPost("/invocations", (RequestDelegate)(http => PredictAsync(predict.Host.DefaultModel ?? "", http, predict)));
         app.MapPost("/v1/models/{name}/feedback", FeedbackApi.HandleAsync);
@@ -54,27 +56,37 @@ internal static class ServingApi
         }),
     });
 
-    private sealed record Predictor(ModelHost Host, PredictionCapture Capture, ServingOptions Options, ServingMetrics Metrics, TimeProvider Time);
+    private sealed record Predictor(ModelHost Host, PredictionCapture Capture, ServingOptions Options, ServingMetrics Metrics, TimeProvider Time, ILogger Logger);
 
+    private const string UnknownModel = "(unknown)";
+
+    /// <summary>Answers, or sends the refusal; either way the answer is counted in keel_requests_total.</summary>
     private static async Task PredictAsync(string name, HttpContext http, Predictor p)
     {
-        var refused = await TryPredictAsync(name, http, p).ConfigureAwait(false);
-        if (refused is not null) await refused.ExecuteAsync(http).ConfigureAwait(false);
+        IResult? refused;
+        try
+        {
+            refused = await TryPredictAsync(name, http, p).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+        {
+            refused = RequestProblems.Unexpected(p.Logger, http, e, p.Options.MaxBodyBytes);
+        }
+        if (refused is null) return;
+        p.Metrics.Refused(p.Host.TryGet(name, out _) ? name : UnknownModel, (refused as IStatusCodeHttpResult)?.StatusCode ?? 500);
+        await refused.ExecuteAsync(http).ConfigureAwait(false);
     }
 
     /// <summary>Answers the request, or returns the refusal to send.</summary>
     private static async Task<IResult?> TryPredictAsync(string name, HttpContext http, Predictor p)
     {
-        var (host, capture, options, metrics, time) = p;
+        var (host, capture, options, metrics, time, logger) = p;
         var start = Stopwatch.GetTimestamp();
         if (!host.TryGet(name, out var slot))
             return Results.Problem(statusCode: 404, title: "unknown model", detail: $"no model '{name}' is served here; GET /v1/models lists them");
         using var body = await PooledBody.ReadAsync(http, options.MaxBodyBytes).ConfigureAwait(false);
-        if (body.TooLarge)
-        {
-            metrics.Refused(name, 413);
-            return Results.Problem(statusCode: 413, title: "request body too large", detail: $"the body is over the limit of {options.MaxBodyBytes} bytes; send fewer rows per request");
-        }
+        if (body.TooLarge) return RequestProblems.BodyTooLarge(logger, http, options.MaxBodyBytes);
+        if (RequestProblems.NotUtf8(body.Span) is { } notUtf8) return notUtf8;
         var served = slot.Pick();
         List<object?[]> inputs;
         List<string>? flags = null;
@@ -84,7 +96,7 @@ internal static class ServingApi
         }
         else
         {
-            var refused = ReadRows(name, body.Memory, served, options, metrics, out inputs, out flags);
+            var refused = ReadRows(body.Memory, served, options, out inputs, out flags);
             if (refused is not null) return refused;
         }
         var outputs = served.Model.Predict(inputs);
@@ -92,20 +104,28 @@ internal static class ServingApi
         var id = http.Request.Headers.TryGetValue("X-Request-Id", out var given) && given.Count > 0 && given[0]!.Length is > 0 and <= 200
             ? RequestId.Parse(given[0]!) : RequestId.New(now);
         var requestId = id.ToString();
+        var dropped = 0;
         if (capture.Enabled)
         {
             var ms = now.ToUnixTimeMilliseconds();
             var flagText = flags is null ? null : string.Join("; ", flags);
-            for (var i = 0; i < inputs.Count; i++) capture.Offer(new CapturedPrediction(id, i, ms, served, inputs[i], outputs[i], flagText));
+            for (var i = 0; i < inputs.Count; i++)
+                if (!capture.Offer(new CapturedPrediction(id, i, ms, served, inputs[i], outputs[i], flagText))) dropped++;
+            capture.CountLost(dropped, CaptureDropReason.QueueFull);
         }
         metrics.Predicted(name, served.Version.Version, inputs.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
         http.Response.Headers["X-Request-Id"] = requestId;
-        await WriteResponseAsync(http, requestId, served, outputs, flags).ConfigureAwait(false);
+        // Never silently: a client whose rows were not captured (so feedback on them will be refused) is told how many.
+        if (dropped > 0) http.Response.Headers[CaptureDroppedHeader] = dropped.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await WriteResponseAsync(http, requestId, served, outputs, flags, dropped).ConfigureAwait(false);
         return null;
     }
 
+    /// <summary>The response header (and <c>capture_dropped</c> field) giving the rows of this request that capture dropped.</summary>
+    public const string CaptureDroppedHeader = "X-Keel-Capture-Dropped";
+
     /// <summary>The general path: any body shape, every problem named by its field. Returns the refusal, or null with the rows.</summary>
-    private static IResult? ReadRows(string name, ReadOnlyMemory<byte> body, ServedModel served, ServingOptions options, ServingMetrics metrics, out List<object?[]> inputs, out List<string>? flags)
+    private static IResult? ReadRows(ReadOnlyMemory<byte> body, ServedModel served, ServingOptions options, out List<object?[]> inputs, out List<string>? flags)
     {
         inputs = [];
         flags = null;
@@ -116,26 +136,27 @@ internal static class ServingApi
         }
         catch (JsonException e)
         {
-            metrics.Refused(name, 400);
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"malformed JSON: {e.Message}"] }, title: "malformed JSON");
         }
         using (doc)
         {
-            var rows = RequestRows.Read(doc.RootElement, out var shapeError);
-            if (shapeError is not null || rows.Count == 0)
+            try
             {
-                metrics.Refused(name, 400);
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [shapeError ?? "no rows to predict"] }, title: "no rows");
+                var rows = RequestRows.Read(doc.RootElement, options.MaxBatchRows, out var shapeError, out var tooMany);
+                if (tooMany > 0) return RequestProblems.TooManyRows(tooMany, options.MaxBatchRows);
+                if (shapeError is not null || rows.Count == 0)
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [shapeError ?? "no rows to predict"] }, title: "no rows");
+                var (values, errors, flagged) = RowValidator.Validate(served, rows, options.RejectUnseenCategories);
+                if (errors.Count > 0) return Results.ValidationProblem(errors, title: $"the request does not match the signature of {served.Version.Ref}");
+                inputs = values;
+                flags = flagged;
+                return null;
             }
-            var (values, errors, flagged) = RowValidator.Validate(served, rows, options.RejectUnseenCategories);
-            if (errors.Count > 0)
+            catch (InvalidOperationException e)
             {
-                metrics.Refused(name, 400);
-                return Results.ValidationProblem(errors, title: $"the request does not match the signature of {served.Version.Ref}");
+                // A string the reader cannot turn into text, such as an escaped lone surrogate ("\ud800").
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"unreadable JSON text: {e.Message}"] }, title: "malformed JSON");
             }
-            inputs = values;
-            flags = flagged;
-            return null;
         }
     }
 
@@ -146,13 +167,13 @@ internal static class ServingApi
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Writes the answer with its length: formatted in a buffer kept per thread (used up before the first await), then copied into the response pipe.</summary>
-    private static async Task WriteResponseAsync(HttpContext http, string requestId, ServedModel served, object?[][] outputs, List<string>? flags)
+    private static async Task WriteResponseAsync(HttpContext http, string requestId, ServedModel served, object?[][] outputs, List<string>? flags, int dropped)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var w = t_writer ??= new Utf8JsonWriter(buffer);
         w.Reset(buffer);
-        Response(w, requestId, served, outputs, flags);
+        Response(w, requestId, served, outputs, flags, dropped);
         w.Flush();
         http.Response.ContentType = "application/json";
         http.Response.ContentLength = buffer.WrittenCount;
@@ -171,7 +192,7 @@ internal static class ServingApi
         await pipe.FlushAsync(http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static void Response(Utf8JsonWriter w, string requestId, ServedModel served, object?[][] outputs, List<string>? flags)
+    private static void Response(Utf8JsonWriter w, string requestId, ServedModel served, object?[][] outputs, List<string>? flags, int dropped)
     {
         w.WriteStartObject();
         w.WriteString("request_id", requestId);
@@ -196,6 +217,7 @@ internal static class ServingApi
             foreach (var f in flags) w.WriteStringValue(f);
             w.WriteEndArray();
         }
+        if (dropped > 0) w.WriteNumber("capture_dropped", dropped);
         w.WriteEndObject();
     }
 
@@ -214,27 +236,5 @@ internal static class ServingApi
                 break;
             default: w.WriteNullValue(); break;
         }
-    }
-
-    /// <summary>The body, or null when it is over <paramref name="limit"/> bytes.</summary>
-    internal static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit)
-    {
-        if (http.Request.ContentLength > limit) return null;
-        using var ms = new MemoryStream(http.Request.ContentLength is { } n and > 0 ? (int)n : 1024);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted).ConfigureAwait(false)) > 0)
-            {
-                if (ms.Length + read > limit) return null;
-                ms.Write(buffer, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return ms.ToArray();
     }
 }

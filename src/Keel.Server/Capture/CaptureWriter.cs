@@ -202,7 +202,7 @@ internal sealed partial class CaptureWriter(
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        capture.CountLost(1);
+                        capture.CountLost(1, CaptureDropReason.LogFailed);
                         metrics.CaptureFailures.Inc();
                         LogAppendFailed(logger, row.Model.Version.Ref, e.Message);
                         continue;
@@ -222,7 +222,7 @@ internal sealed partial class CaptureWriter(
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The rows of this batch are lost (a full disk, say); the log keeps what it had.
-                capture.CountLost(log.Discard());
+                capture.CountLost(log.Discard(), CaptureDropReason.LogFailed);
                 metrics.CaptureFailures.Inc();
                 LogAppendFailed(logger, log.Header.Ref, e.Message);
             }

@@ -70,7 +70,7 @@ public sealed class CaptureTests : IAsyncLifetime
         var metrics = await client.GetStringAsync("/metrics");
 
         response.EnsureSuccessStatusCode();
-        var dropped = metrics.Split('\n').Single(l => l.StartsWith("keel_capture_dropped_total ", StringComparison.Ordinal));
+        var dropped = metrics.Split('\n').Single(l => l.StartsWith("keel_capture_dropped_total{reason=\"queue_full\"} ", StringComparison.Ordinal));
         Assert.True(double.Parse(dropped.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 150, dropped);
     }
 

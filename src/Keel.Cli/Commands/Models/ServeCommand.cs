@@ -18,8 +18,14 @@ internal static class ServeCommand
         var noCapture = new Option<bool>("--no-capture") { Description = "do not capture predictions" };
         var poll = new Option<double>("--poll-seconds") { Description = "how often aliases are re-read for hot swaps", DefaultValueFactory = _ => 1 };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "largest request body accepted", DefaultValueFactory = _ => 4 << 20 };
+        var maxRows = new Option<int>("--max-batch-rows") { Description = "most rows one predict request may hold", DefaultValueFactory = _ => 10_000 };
+        var maxLabels = new Option<int>("--max-feedback-labels") { Description = "most labels one feedback request may hold", DefaultValueFactory = _ => 10_000 };
+        var captureQueue = new Option<int>("--capture-queue-rows") { Description = "captured rows held in memory before new ones are dropped (and reported)", DefaultValueFactory = _ => 100_000 };
         var segmentRows = new Option<int>("--segment-rows") { Description = "captured rows per Parquet segment", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("serve", "serve models over HTTP: predict, MLflow /invocations, feedback, /metrics") { port, host, models, unseen, noCapture, poll, maxBody, segmentRows };
+        var command = new Command("serve", "serve models over HTTP: predict, MLflow /invocations, feedback, /metrics")
+        {
+            port, host, models, unseen, noCapture, poll, maxBody, maxRows, maxLabels, captureQueue, segmentRows,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var options = new ServingOptions
@@ -34,7 +40,10 @@ internal static class ServeCommand
                 },
                 Capture = !parse.GetValue(noCapture),
                 PollInterval = TimeSpan.FromSeconds(Math.Max(0.05, parse.GetValue(poll))),
-                MaxBodyBytes = parse.GetValue(maxBody),
+                MaxBodyBytes = Positive(parse.GetValue(maxBody), "--max-body-bytes"),
+                MaxBatchRows = (int)Positive(parse.GetValue(maxRows), "--max-batch-rows"),
+                MaxFeedbackLabels = (int)Positive(parse.GetValue(maxLabels), "--max-feedback-labels"),
+                CaptureQueue = (int)Positive(parse.GetValue(captureQueue), "--capture-queue-rows"),
                 SegmentRows = Math.Max(1, parse.GetValue(segmentRows)),
             };
             foreach (var m in (parse.GetValue(models) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) options.Models.Add(m);
@@ -59,4 +68,7 @@ internal static class ServeCommand
         });
         root.Subcommands.Add(command);
     }
+
+    private static long Positive(long value, string option) =>
+        value > 0 ? value : throw new KeelException($"{option} must be a positive number, not {value}");
 }
