@@ -130,5 +130,7 @@ public sealed class Workspace : IDisposable
     {
         _statCache?.Save();
         _metadata?.Dispose();
+        // Last: a writer stays announced to gc until its metadata is committed and closed.
+        (Objects as IDisposable)?.Dispose();
     }
 }
