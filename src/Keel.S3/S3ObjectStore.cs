@@ -51,10 +51,15 @@ internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IList
 
     private string CachePath(Digest d) => Path.Combine(_cacheDir, d.Hex[..2], d.Hex[2..]);
 
-    public bool Contains(Digest digest) => File.Exists(CachePath(digest)) || Head(digest) is not null;
+    public bool Contains(Digest digest)
+    {
+        Writers.EnsureAnnounced();
+        return File.Exists(CachePath(digest)) || Head(digest) is not null;
+    }
 
     public bool Put(Digest digest, ReadOnlySpan<byte> bytes)
     {
+        Writers.EnsureAnnounced();
         if (Head(digest) is not null) return false;
         var copy = bytes.ToArray();
         Call(() => _client.PutObjectAsync(new PutObjectRequest
@@ -69,6 +74,7 @@ internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IList
 
     public bool PutFile(Digest digest, string sourcePath)
     {
+        Writers.EnsureAnnounced();
         if (Head(digest) is not null) return false;
         PutFileUnchecked(digest, sourcePath);
         return true;
@@ -81,6 +87,7 @@ internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IList
     /// </summary>
     public void PutFileUnchecked(Digest digest, string sourcePath)
     {
+        Writers.EnsureAnnounced();
         _ = _bucketChecked.Value;
         var size = new FileInfo(sourcePath).Length;
         if (size >= MultipartThreshold) UploadMultipart(ObjectKey(digest), sourcePath, size);
@@ -149,7 +156,12 @@ internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IList
     public DateTimeOffset? StoredAt(Digest digest) =>
         Head(digest) is { } h && h.LastModified is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>Withdraws this process's write intent (after the caller's commit), then closes the client.</summary>
+    public void Dispose()
+    {
+        _writersField?.Dispose();
+        _client.Dispose();
+    }
 
     private GetObjectMetadataResponse? Head(Digest digest) => HeadKey(ObjectKey(digest));
 

@@ -21,6 +21,8 @@ public static class SlurmWorker
         var scratch = Path.Combine(scratchRoot, "keel-worker-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(scratch);
         var store = Backends.OpenObjects(new BackendContext(objectsUri, scratch, TimeProvider.System));
+        // Withdraws the worker's write intent when it ends; the submitting keel run holds its own until it commits.
+        using var closeStore = store as IDisposable;
         var named = store as INamedObjects ?? throw new KeelException("the object store cannot hold job results");
         var tree = Path.Combine(scratch, "tree");
         var logs = Path.Combine(scratch, "logs");

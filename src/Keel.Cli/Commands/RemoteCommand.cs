@@ -21,7 +21,9 @@ internal static class RemoteCommand
             using var ws = CliContext.OpenWorkspace();
             var u = parse.GetValue(uri)!;
             // Open it once so a typo or a missing bucket is caught now, not at the first push.
-            _ = OpenRemote(ws, u).List().Take(1).Count();
+            var opened = OpenRemote(ws, u);
+            _ = opened.List().Take(1).Count();
+            (opened as IDisposable)?.Dispose();
             RemoteConfig.Add(Path.Combine(ws.KeelDir, "config.yaml"), parse.GetValue(name)!, u);
             Console.WriteLine($"added remote '{parse.GetValue(name)}' -> {Backends.Redact(u)}");
             return ExitCodes.Ok;
@@ -44,6 +46,7 @@ internal static class RemoteCommand
             using var ws = CliContext.OpenWorkspace();
             var (rname, ruri) = Pick(ws, parse.GetValue(remoteName));
             var remote = OpenRemote(ws, ruri);
+            using var closeRemote = remote as IDisposable;
             var (from, to) = push ? (ws.Objects, remote) : (remote, ws.Objects);
             var roots = await RootsAsync(ws, parse.GetValue(reference), push ? ws.Objects : remote, push, ct).ConfigureAwait(false);
             var wanted = ObjectTransfer.Closure(from, roots);

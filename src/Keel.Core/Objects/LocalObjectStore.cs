@@ -3,33 +3,87 @@ namespace Keel.Objects;
 /// <summary>
 /// Objects as read-only files under <c>ab/cdef…</c>. Every write goes to a temp file in
 /// <c>tmp/</c> and is renamed into place, so a kill never leaves a partial object under a digest.
+/// Writers hold <c>lock</c> shared and gc holds it exclusive (<see cref="StoreLock"/>), so gc
+/// never deletes an object a writer has found or stored and not yet committed.
 /// </summary>
-internal sealed class LocalObjectStore : IObjectStore, INamedObjects
+internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExclusion, IDisposable
 {
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private readonly string _root;
     private readonly string _tmp;
     private readonly TimeProvider _time;
+    private readonly StoreLock _lock;
+    private readonly TempOwners _temps;
+    private readonly WriterScopes _writers;
+    private bool _swept;
 
     public LocalObjectStore(string root, TimeProvider? time = null)
     {
         _root = root;
         _tmp = Path.Combine(root, "tmp");
         _time = time ?? TimeProvider.System;
+        _lock = new StoreLock(root);
+        _temps = new TempOwners(_tmp);
+        _writers = new WriterScopes(Announce, _lock.ReleaseShared);
+    }
+
+    private void Announce()
+    {
+        _lock.AcquireShared();
+        if (_swept) return;
+        _swept = true;
+        _temps.RemoveAbandoned();
+    }
+
+    public IDisposable BeginWrites() => _writers.Begin();
+
+    public IDisposable ExcludeWriters(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        _writers.Dispose();
+        var held = _lock.AcquireExclusive(wait, cancellationToken);
+        var excluding = _writers.Excluding();
+        return new Both(excluding, held);
+    }
+
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
     }
 
     public string Root => _root;
 
     public string PathOf(Digest digest) => Path.Combine(_root, digest.Hex[..2], digest.Hex[2..]);
 
-    public bool Contains(Digest digest) => File.Exists(PathOf(digest));
+    /// <summary>An existence check is a writer's decision not to store: it announces the writer too.</summary>
+    public bool Contains(Digest digest)
+    {
+        _writers.EnsureAnnounced();
+        return File.Exists(PathOf(digest));
+    }
+
+    /// <summary>The object is already stored: it gets a fresh ctime for gc's grace period as well.</summary>
+    private static bool AlreadyStored(string final)
+    {
+        if (!File.Exists(final)) return false;
+        NativeTouch.ChangeTime(final);
+        return true;
+    }
 
     public bool Put(Digest digest, ReadOnlySpan<byte> bytes)
     {
+        _writers.EnsureAnnounced();
         var final = PathOf(digest);
-        if (File.Exists(final)) return false;
-        if (NativeFile.IsAvailable && ReferenceEquals(_time, TimeProvider.System) && PutUnnamed(final, bytes) is { } stored) return stored;
+        if (AlreadyStored(final)) return false;
+        if (NativeFile.IsAvailable && ReferenceEquals(_time, TimeProvider.System) && PutUnnamed(final, bytes) is { } stored)
+        {
+            if (!stored) NativeTouch.ChangeTime(final);
+            return stored;
+        }
         var temp = NewTempPath();
         try
         {
@@ -83,8 +137,9 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
 
     public bool PutFile(Digest digest, string sourcePath)
     {
+        _writers.EnsureAnnounced();
         var final = PathOf(digest);
-        if (File.Exists(final)) return false;
+        if (AlreadyStored(final)) return false;
         var temp = NewTempPath();
         try
         {
@@ -116,6 +171,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
     /// </summary>
     public bool Publish(string temp, string final, bool written = false, bool keepTimes = false)
     {
+        _writers.EnsureAnnounced();
         if (!written && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, ReadOnly);
         // A copy keeps its source's mtime; gc's grace period needs the time it was stored. A
         // hard link keeps the user's mtime (StoredAt reads the ctime the link moved instead).
@@ -131,7 +187,11 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
             moved = false;
         }
         // Another process stored the same bytes first; identical content, nothing lost.
-        if (!moved) TryDelete(temp);
+        if (!moved)
+        {
+            TryDelete(temp);
+            NativeTouch.ChangeTime(final);
+        }
         return moved;
     }
 
@@ -143,8 +203,9 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
     /// </summary>
     public bool? PutHardLinked(Digest digest, string sourcePath, FileStat expected)
     {
+        _writers.EnsureAnnounced();
         var final = PathOf(digest);
-        if (File.Exists(final)) return false;
+        if (AlreadyStored(final)) return false;
         var temp = NewTempPath();
         try
         {
@@ -182,23 +243,22 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
         return null;
     }
 
+    /// <summary>A new temp file name in this process's own folder under <c>tmp/</c> (<see cref="TempOwners"/>).</summary>
     public string NewTempPath()
     {
-        if (!_tmpExists)
-        {
-            Directory.CreateDirectory(_tmp);
-            _tmpExists = true;
-        }
-        return Path.Combine(_tmp, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        _writers.EnsureAnnounced();
+        return Path.Combine(_temps.Own(), Guid.NewGuid().ToString("N"));
     }
 
     /// <summary>A new empty folder under <c>tmp/</c> for files that may become objects by <see cref="Publish"/> (a rename, same file system).</summary>
-    public string NewStagingFolder(string purpose) =>
-        Directory.CreateDirectory(Path.Combine(_tmp, $"{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+    public string NewStagingFolder(string purpose)
+    {
+        _writers.EnsureAnnounced();
+        return Directory.CreateDirectory(Path.Combine(_temps.Own(), $"{purpose}-{Guid.NewGuid():N}")).FullName;
+    }
 
     // Which of the 256 prefix folders this process has seen exist: one mkdir per folder, not per object.
     private readonly bool[] _prefixExists = new bool[256];
-    private bool _tmpExists;
 
     private void EnsurePrefixDirectory(string final)
     {
@@ -285,6 +345,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
 
     public void PutNamed(string name, ReadOnlySpan<byte> bytes)
     {
+        _writers.EnsureAnnounced();
         var final = NamedPath(name);
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);
         var temp = NewTempPath();
@@ -312,9 +373,21 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
         return Path.Combine(_root, "named", name.Replace('/', Path.DirectorySeparatorChar));
     }
 
-    /// <summary>Temp files left by killed processes (staging folders included), with their age.</summary>
-    public IEnumerable<FileInfo> TempFiles() =>
-        Directory.Exists(_tmp) ? new DirectoryInfo(_tmp).EnumerateFiles("*", SearchOption.AllDirectories) : [];
+    /// <summary>Removes the temp folders of processes that are gone (<see cref="TempOwners"/>); how many files they held.</summary>
+    public int RemoveAbandonedTemps() => _temps.RemoveAbandoned();
+
+    /// <summary>
+    /// Loose temp files of older Keel versions, which name no owner (staging folders included),
+    /// with their age; the per-process folders are left to <see cref="RemoveAbandonedTemps"/>.
+    /// </summary>
+    public IEnumerable<FileInfo> TempFiles()
+    {
+        if (!Directory.Exists(_tmp)) return [];
+        var tmp = new DirectoryInfo(_tmp);
+        return tmp.EnumerateFiles().Concat(tmp.EnumerateDirectories()
+            .Where(d => !d.Name.StartsWith(TempOwners.Prefix, StringComparison.Ordinal))
+            .SelectMany(d => d.EnumerateFiles("*", SearchOption.AllDirectories)));
+    }
 
     /// <summary>
     /// Removes the staging folders under <c>tmp/</c> that killed processes left empty (gc, after
@@ -326,7 +399,8 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
         if (!Directory.Exists(_tmp)) return;
         var cleared = new HashSet<string>(emptied, StringComparer.Ordinal);
         // Deepest first, so a folder whose subfolders all went counts as emptied by gc too.
-        foreach (var dir in Directory.EnumerateDirectories(_tmp, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).ToList())
+        var legacy = Directory.EnumerateDirectories(_tmp).Where(d => !Path.GetFileName(d).StartsWith(TempOwners.Prefix, StringComparison.Ordinal));
+        foreach (var dir in legacy.SelectMany(d => Directory.EnumerateDirectories(d, "*", SearchOption.AllDirectories).Append(d)).OrderByDescending(d => d.Length).ToList())
         {
             try
             {
@@ -340,6 +414,13 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects
                 // Another process just staged into it.
             }
         }
+    }
+
+    /// <summary>Lets go of the writer lock and removes this process's temp folder: after the caller's metadata commit.</summary>
+    public void Dispose()
+    {
+        _temps.Dispose();
+        _writers.Dispose();
     }
 
     private static void TryDelete(string path)

@@ -35,6 +35,8 @@ internal sealed class ObjectTransfer(IObjectStore source, IObjectStore destinati
     /// <summary>Copies what the destination lacks; <paramref name="progress"/> gets bytes as they land.</summary>
     public TransferReport Run(IReadOnlyList<(Digest Digest, bool IsManifest)> wanted, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        // Announced before the listing: what the destination is found to hold must outlive any gc until the copy is done.
+        using var writing = (destination as IWriterExclusion)?.BeginWrites();
         var present = Present(wanted.Select(w => w.Digest).ToList(), cancellationToken);
         var missing = wanted.Where(w => !present.Contains(w.Digest)).ToList();
         long bytes = 0;

@@ -51,6 +51,8 @@ public sealed class Workspace : IDisposable
         try
         {
             Directory.CreateDirectory(Path.Combine(staging, "objects", "tmp"));
+            // gc's and the writers' lock (LocalObjectStore); made on first use in older workspaces.
+            File.WriteAllBytes(Path.Combine(staging, "objects", "lock"), []);
             File.WriteAllText(Path.Combine(staging, "config.yaml"), WorkspaceConfig.DefaultText);
             File.WriteAllText(Path.Combine(staging, ".gitignore"), "# Keel's data lives here, not in git.\n*\n!.gitignore\n!config.yaml\n");
             using (new SqliteMetadataStore(Path.Combine(staging, "keel.db")))
@@ -130,5 +132,7 @@ public sealed class Workspace : IDisposable
     {
         _statCache?.Save();
         _metadata?.Dispose();
+        // Last: a writer stays announced to gc until its metadata is committed and closed.
+        (Objects as IDisposable)?.Dispose();
     }
 }

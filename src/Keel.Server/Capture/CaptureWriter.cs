@@ -284,6 +284,9 @@ internal sealed partial class CaptureWriter(
         var label = string.Create(CultureInfo.InvariantCulture, $"predictions:{header.Ref}:{rows.TimeAt(0)}");
         var known = await gate.RunAsync(() => workspace.Metadata.LineageCatalog.FindByDigestAsync(digest, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (known.Any(n => n.Kind == "predictions" && n.Label == label)) return;
+        // Announced to gc from the object until its lineage node is committed; a server that
+        // lives for weeks must not keep gc out between segments.
+        using var writing = (workspace.Objects as IWriterExclusion)?.BeginWrites();
         workspace.Objects.Put(digest, bytes.Span);
         var incoming = new List<LineageEdgeFrom> { new(header.ModelNode, Relation.Derived, "model") };
         if (header.DeploymentNode is { } d and > 0) incoming.Insert(0, new LineageEdgeFrom(d, Relation.Generated));
