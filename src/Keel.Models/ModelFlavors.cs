@@ -28,7 +28,10 @@ public static class ModelFlavors
         };
     }
 
-    /// <summary>Loads the model object a version points at, from a temp copy of the object.</summary>
+    /// <summary>
+    /// Loads the model object a version points at, from a temp copy of the object checked against
+    /// its digest as it is copied; every failure names the version and its digest, never the copy.
+    /// </summary>
     public static ILoadedModel LoadVersion(Workspaces.Workspace workspace, Registry.ModelVersion version)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -42,11 +45,25 @@ public static class ModelFlavors
             {
                 workspace.Objects.CopyTo(version.Digest, file);
             }
+            catch (Objects.ObjectCorruptException e)
+            {
+                throw new KeelException($"model {version.Ref} ({version.Digest}) is damaged in the object store: its bytes hash to {e.Actual}; refused, nothing was loaded. "
+                    + $"Run 'keel fsck' to see what else it affects, and 'keel remote pull {version.Ref}' to fetch an intact copy", ExitCodes.CheckFailed, e);
+            }
             catch (Exception e) when (e is IOException or Objects.ObjectMissingException)
             {
-                throw new KeelException($"the model file of {version.Ref} ({version.Digest.Short}) is missing from the object store: {e.Message}; run 'keel fsck'", ExitCodes.CheckFailed, e);
+                throw new KeelException($"the model file of {version.Ref} ({version.Digest}) is missing from the object store: {e.Message}; run 'keel fsck'", ExitCodes.CheckFailed, e);
             }
-            return Get(version.Flavor).Load(file);
+            try
+            {
+                return Get(version.Flavor).Load(file);
+            }
+            catch (KeelException e)
+            {
+                // The flavor names the file it was given: here a temp copy, which means nothing to the user.
+                var reason = e.InnerException?.Message ?? e.Message;
+                throw new KeelException($"model {version.Ref} ({version.Digest}) could not be loaded as a {version.Flavor} model: {reason}", e.ExitCode, e);
+            }
         }
         finally
         {

@@ -103,14 +103,16 @@ internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IList
         }
     }
 
+    // The cache was checked when it was downloaded, but it is a local folder like any other: a
+    // read is checked again in the same pass (see IObjectStore).
     public Stream OpenRead(Digest digest) =>
-        new FileStream(EnsureCached(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        new VerifyingStream(new FileStream(EnsureCached(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), digest);
 
     public void CopyTo(Digest digest, string destination)
     {
         var cached = EnsureCached(digest);
         var temp = destination + ".keel-tmp";
-        File.Copy(cached, temp, overwrite: true);
+        VerifiedCopy.Copy(cached, digest, temp);
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         File.Move(temp, destination, overwrite: true);

@@ -19,6 +19,21 @@ public sealed class DatasetCheckout(Workspace workspace)
         var version = await DatasetResolver.ResolveAsync(workspace, reference, cancellationToken).ConfigureAwait(false);
         var inWorkspace = output is null;
         var target = inWorkspace ? workspace.FullPath(version.Path) : Path.GetFullPath(Path.Combine(cwd, output!));
+        // A new folder this checkout makes goes again when it stops half way (a damaged object).
+        var newFolder = !inWorkspace && !Directory.Exists(target) && !File.Exists(target);
+        try
+        {
+            return await CheckoutAsync(version, target, inWorkspace, force, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeelException) when (newFolder && Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+            throw;
+        }
+    }
+
+    private async Task<CheckoutResult> CheckoutAsync(DatasetVersion version, string target, bool inWorkspace, bool force, CancellationToken cancellationToken)
+    {
 
         if (inWorkspace && !force)
         {
@@ -31,13 +46,13 @@ public sealed class DatasetCheckout(Workspace workspace)
         if (version.Kind == TreeKind.File)
         {
             if (!inWorkspace && Directory.Exists(target)) target = Path.Combine(target, Path.GetFileName(version.Path));
-            Write(version.Digest, target, inWorkspace ? version.Path : null);
+            Write(version, version.Path, version.Digest, target, inWorkspace ? version.Path : null);
             workspace.StatCache.Save();
             return new CheckoutResult(version, target, 1, 0, 0);
         }
 
         if (!inWorkspace && Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !force)
-            throw new KeelException($"'{output}' exists and is not empty; choose an empty or new folder, or pass --force to overwrite");
+            throw new KeelException($"'{target}' exists and is not empty; choose an empty or new folder, or pass --force to overwrite");
 
         var manifest = ManifestReader.Read(workspace.Objects, version.Digest);
         foreach (var e in manifest.Entries)
@@ -56,7 +71,7 @@ public sealed class DatasetCheckout(Workspace workspace)
                 kept++;
                 continue;
             }
-            Write(e.Digest, dest, rel, e.Mode);
+            Write(version, $"{version.Path}/{e.Path}", e.Digest, dest, rel, e.Mode);
             written++;
         }
         if (Directory.Exists(target))
@@ -74,11 +89,21 @@ public sealed class DatasetCheckout(Workspace workspace)
         return new CheckoutResult(version, target, written, kept, removed);
     }
 
-    private void Write(Digest digest, string dest, string? relativeForCache, int mode = 0b110_100_100)
+    private void Write(DatasetVersion version, string path, Digest digest, string dest, string? relativeForCache, int mode = 0b110_100_100)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
         var temp = dest + ".keel-tmp-" + Environment.ProcessId;
-        workspace.Objects.CopyTo(digest, temp);
+        try
+        {
+            // Checked in the same pass as the copy; a damaged object leaves no temp file.
+            workspace.Objects.CopyTo(digest, temp);
+        }
+        catch (ObjectCorruptException e)
+        {
+            throw new KeelException(
+                $"{version.Ref}: '{path}' ({digest}) is damaged in the object store: its bytes hash to {e.Actual}; refused, nothing damaged was written. "
+                + $"Run 'keel fsck' to see what else it affects, and 'keel remote pull {version.Ref}' to fetch an intact copy", ExitCodes.CheckFailed, e);
+        }
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, (UnixFileMode)mode);
         File.Move(temp, dest, overwrite: true);
         if (relativeForCache is not null && FileStat.Of(dest) is { } st) workspace.StatCache.Record(relativeForCache, st, digest);

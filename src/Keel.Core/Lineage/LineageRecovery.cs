@@ -26,6 +26,7 @@ public sealed class LineageRecovery(Workspace workspace, LineageIndex index)
         var upstream = BillOfMaterials.UpstreamIds(graph, subject.Node.Id, graph.Edges.ToLookup(e => e.To));
         var ancestry = new LineageGraph(graph.Nodes.Where(n => upstream.Contains(n.Id)).ToList(), graph.Edges.Where(e => upstream.Contains(e.To)).ToList());
 
+        var existed = Directory.Exists(directory);
         Directory.CreateDirectory(directory);
         var files = new List<string>();
         void Write(string name, string text)
@@ -55,6 +56,7 @@ public sealed class LineageRecovery(Workspace workspace, LineageIndex index)
             if (a.Env is { } e) digests.Add((n, e));
         }
         var copied = 0;
+        var copies = new List<string>();
         var check = new ObjectCheck(workspace.Objects);
         if (materialize)
         {
@@ -70,7 +72,19 @@ public sealed class LineageRecovery(Workspace workspace, LineageIndex index)
                         problems.Add(new LineageProblem(node.Id, node.Label, node.Kind, $"object {item} is missing from the store"));
                         continue;
                     }
-                    workspace.Objects.CopyTo(item, target);
+                    try
+                    {
+                        // Checked against its digest in the same pass as the copy.
+                        workspace.Objects.CopyTo(item, target);
+                    }
+                    catch (ObjectCorruptException e)
+                    {
+                        Undo(directory, existed, files, copies);
+                        throw new KeelException(
+                            $"recover {subject.Node.Label}: {node.Label} ({item}) is damaged in the object store: its bytes hash to {e.Actual}; refused, nothing was recovered. "
+                            + "Run 'keel fsck' to see what else it affects, and 'keel remote pull' to fetch an intact copy", ExitCodes.CheckFailed, e);
+                    }
+                    copies.Add(target);
                     copied++;
                 }
         }
@@ -87,6 +101,18 @@ public sealed class LineageRecovery(Workspace workspace, LineageIndex index)
         }
         var distinct = problems.GroupBy(p => (p.NodeId, p.Problem)).Select(g => g.First()).OrderBy(p => p.NodeId).ToList();
         return new RecoveryReport(directory, files, bom["build"]!.AsArray().Count, bom["raw_data"]!.AsArray().Count, copied, check.Checked, distinct);
+    }
+
+    /// <summary>Takes back what a refused recovery wrote: the whole folder when it made it, else its own files.</summary>
+    private static void Undo(string directory, bool existed, List<string> files, List<string> copies)
+    {
+        if (!existed)
+        {
+            Directory.Delete(directory, recursive: true);
+            return;
+        }
+        foreach (var f in files) File.Delete(Path.Combine(directory, f));
+        foreach (var c in copies) File.Delete(c);
     }
 
     /// <summary>A digest and, for a readable manifest, every file it lists.</summary>

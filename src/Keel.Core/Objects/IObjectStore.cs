@@ -12,10 +12,17 @@ public interface IObjectStore
     /// <summary>Copies a file the caller has hashed to <paramref name="digest"/>; false if already stored.</summary>
     bool PutFile(Digest digest, string sourcePath);
 
-    /// <summary>Opens a stored object for reading.</summary>
+    /// <summary>
+    /// Opens a stored object for reading, hashed as it is read: the read that reaches the end
+    /// throws <see cref="ObjectCorruptException"/> when the bytes no longer match the digest.
+    /// </summary>
     Stream OpenRead(Digest digest);
 
-    /// <summary>Writes a copy of the object at <paramref name="destination"/> (never a link the user could edit).</summary>
+    /// <summary>
+    /// Writes a copy of the object at <paramref name="destination"/> (never a link the user could
+    /// edit), hashed in the same pass; a damaged object throws <see cref="ObjectCorruptException"/>
+    /// and leaves nothing at <paramref name="destination"/>.
+    /// </summary>
     void CopyTo(Digest digest, string destination);
 
     /// <summary>The size of a stored object, or null when it is missing.</summary>

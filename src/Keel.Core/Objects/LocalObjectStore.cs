@@ -278,7 +278,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
     {
         try
         {
-            return new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return new VerifyingStream(new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), digest);
         }
         catch (FileNotFoundException)
         {
@@ -292,13 +292,14 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
 
     public void CopyTo(Digest digest, string destination)
     {
-        var source = PathOf(digest);
-        if (!File.Exists(source)) throw new ObjectMissingException(digest);
-        File.Copy(source, destination, overwrite: true);
-        // The copy inherits the store's read-only mode; the user's copy is theirs to edit.
+        VerifiedCopy.Copy(PathOf(digest), digest, destination);
+        // The user's copy is theirs to edit, whatever their umask.
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(destination, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
+
+    /// <summary>Hashes a stored object where it lies: for callers that hand its file on (to the kernel, to a remote) rather than read it through <see cref="OpenRead"/>.</summary>
+    public void Verify(Digest digest) => VerifiedCopy.Check(PathOf(digest), digest);
 
     public long? SizeOf(Digest digest)
     {

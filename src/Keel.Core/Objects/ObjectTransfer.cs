@@ -81,6 +81,8 @@ internal sealed class ObjectTransfer(IObjectStore source, IObjectStore destinati
         {
             var path = local.PathOf(digest);
             if (!File.Exists(path)) throw new ObjectMissingException(digest);
+            // The file goes on as it is (an upload, a copy): damaged bytes must not travel under this name.
+            local.Verify(digest);
             size = new FileInfo(path).Length;
             Put(digest, path);
         }

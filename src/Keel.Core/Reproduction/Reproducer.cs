@@ -85,7 +85,17 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
                 ReadPipeline(code, rules, datasetPaths, notes);
                 Diagnostics.Trace($"reproduce: checked out {step.CodeKey}");
             }
-            PlaceInputs(step, code, plan, reproducedOf, present, datasetPaths, notes, storing);
+            try
+            {
+                PlaceInputs(step, code, plan, reproducedOf, present, datasetPaths, notes, storing);
+            }
+            catch (KeelException) when (options.Directory is null)
+            {
+                // Refused before anything ran (a damaged input): the scratch folder goes, once no checkout writes into it.
+                await Task.WhenAll(checkingOut.Values.Select(c => c.Notes)).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                Remove(dir);
+                throw;
+            }
             Diagnostics.Trace($"reproduce: {step.Stage}: inputs placed");
             var replayed = Run(step, code, n, dir);
             Diagnostics.Trace($"reproduce: {step.Stage}: ran ({replayed.Seconds:0.000} s)");
@@ -191,7 +201,15 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
             if (storing.TryGetValue(wanted, out var stored)) stored.GetAwaiter().GetResult();
             if (workspace.Objects.Contains(wanted))
             {
-                TreeFiles.Materialize(workspace.Objects, wanted, full);
+                try
+                {
+                    TreeFiles.Materialize(workspace.Objects, wanted, full);
+                }
+                catch (ObjectCorruptException e)
+                {
+                    throw new KeelException($"the recorded input {input.Label} ({e.Digest}) of {step.Stage} is damaged in the object store: its bytes hash to {e.Actual}; "
+                        + "refused, nothing was run. Run 'keel fsck' to see what else it affects, and 'keel remote pull' to fetch an intact copy", ExitCodes.CheckFailed, e);
+                }
             }
             else if (TreeFiles.Hash(full) is not { } h || h.Digest != wanted)
             {

@@ -21,7 +21,7 @@ public sealed class BundleRejectionTests(SmallPipeline small) : IClassFixture<Sm
         var cut = Path.Combine(small.Temp, $"cut-{Guid.NewGuid():N}.keelbundle");
         File.WriteAllBytes(cut, bytes[..(bytes.Length * 2 / 3)]);
 
-        AssertRejected(cut, "");
+        AssertRejected(cut, "truncated");
     }
 
     [Fact]

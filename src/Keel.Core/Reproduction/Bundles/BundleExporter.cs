@@ -16,7 +16,7 @@ public sealed record BundleExportSummary(string File, int Entries, int Objects, 
 /// attestations/*.dsse.json, keys/&lt;hex&gt;.pub, code/&lt;commit&gt;.bundle (git bundles), and last
 /// manifest.dsse.json and manifest.json. Written to a temp file and renamed; each object is
 /// streamed once from the store into the file (in the kernel for a local store), uncompressed and
-/// never re-hashed, while the rest is prepared.
+/// checked against its digest on the way, while the rest is prepared.
 /// </summary>
 public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyStore keys)
 {
@@ -47,7 +47,7 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
         Diagnostics.Trace($"export: {objects.Count} objects listed");
 
         var commits = graph.Nodes.Where(n => n.Type == NodeType.Run).Select(n => RunAttributes.Parse(n.Attributes).GitCommit).OfType<string>().Distinct().ToList();
-        // An object's name is its digest: it is streamed as it is, never re-hashed on export.
+        // An object's name is its digest: the entry's blake3 is that name; the bytes are checked against it as they stream.
         var objectEntries = objects.Select(d => new Entry($"objects/{d.Hex}", workspace.Objects.SizeOf(d) ?? throw new ObjectMissingException(d), d.Hex, null, d)).ToList();
         var scratch = Directory.CreateTempSubdirectory("keel-bundle-").FullName;
         var full = Path.GetFullPath(file);
@@ -104,6 +104,13 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
             }
             Diagnostics.Trace($"export: {bytesWritten} bytes written");
             return new BundleExportSummary(full, objectEntries.Count + described.Entries.Count + 1, objects.Count, bytesWritten, commits.Count, described.Attestations, described.SignedBy, notes);
+        }
+        catch (ObjectCorruptException e)
+        {
+            var owner = graph.Nodes.FirstOrDefault(n => n.Digest == e.Digest)?.Label ?? $"an object {subject.Node.Label} depends on";
+            throw new KeelException(
+                $"cannot export {subject.Node.Label}: {owner} ({e.Digest}) is damaged in the object store: its bytes hash to {e.Actual}; refused, no bundle was written. "
+                + "Run 'keel fsck' to see what else it affects, and 'keel remote pull' to fetch an intact copy", ExitCodes.CheckFailed, e);
         }
         finally
         {
@@ -185,8 +192,19 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
         }
         else if (e.Object is { } d && workspace.Objects is LocalObjectStore local)
         {
-            using var source = File.OpenHandle(local.PathOf(d), FileMode.Open, FileAccess.Read, FileShare.Read);
-            tar.Add(e.Path, source, e.Size);
+            // The kernel copies the object without this process seeing its bytes, so it is
+            // checked against its digest beside the copy (hashed from the page cache the copy
+            // fills, on the other cores): a damaged object fails the export, whose temp file goes.
+            var checking = Task.Run(() => local.Verify(d));
+            try
+            {
+                using var source = File.OpenHandle(local.PathOf(d), FileMode.Open, FileAccess.Read, FileShare.Read);
+                tar.Add(e.Path, source, e.Size);
+            }
+            finally
+            {
+                checking.GetAwaiter().GetResult();
+            }
         }
         else if (e.Object is { } o)
         {

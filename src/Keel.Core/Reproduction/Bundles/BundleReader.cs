@@ -52,7 +52,11 @@ internal static partial class BundleReader
                 if (result.ContainsKey(name)) throw Refuse($"entry '{name}' appears twice");
                 if (result.Count >= limits.MaxEntries) throw Refuse($"more than {limits.MaxEntries} entries");
                 total += entry.Length;
-                if (total > limits.MaxTotalBytes || (isGzip is false && total > length)) throw Refuse("the entries claim more bytes than the file holds or than the limit allows");
+                if (total > limits.MaxTotalBytes) throw Refuse($"the entries hold more than the limit of {limits.MaxTotalBytes} bytes");
+                // A bundle cut short (a partial download or copy) ends inside an entry.
+                if (isGzip is false && entry.DataOffset >= 0 && entry.DataOffset + entry.Length > length)
+                    throw Truncated(name, entry.Length, Math.Max(0, length - entry.DataOffset));
+                if (isGzip is false && total > length) throw Refuse("the entries claim more bytes than the file holds");
                 var target = Path.GetFullPath(Path.Combine(staging, name));
                 if (!target.StartsWith(Path.GetFullPath(staging) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw Refuse($"entry '{name}' escapes the staging folder");
@@ -60,7 +64,7 @@ internal static partial class BundleReader
                 var (copied, digest) = ranges is not null && entry.Length >= ContentHasher.ParallelThreshold && entry.DataOffset >= 0
                     ? CopyRange(ranges, entry, length, target)
                     : copier.Copy(entry.DataStream ?? Stream.Null, entry.Length, target);
-                if (copied != entry.Length) throw Refuse($"entry '{name}' is truncated ({copied} of {entry.Length} bytes)");
+                if (copied != entry.Length) throw Truncated(name, entry.Length, copied);
                 result[name] = (target, copied, digest);
             }
         }
@@ -74,9 +78,12 @@ internal static partial class BundleReader
     private static (long Copied, Digest Digest) CopyRange(Microsoft.Win32.SafeHandles.SafeFileHandle bundle, TarEntry entry, long bundleLength, string target)
     {
         if (entry.DataOffset + entry.Length > bundleLength)
-            throw Refuse($"entry '{entry.Name}' is truncated ({Math.Max(0, bundleLength - entry.DataOffset)} of {entry.Length} bytes)");
+            throw Truncated(entry.Name, entry.Length, Math.Max(0, bundleLength - entry.DataOffset));
         return RangeHashingCopy.Copy(bundle, entry.DataOffset, entry.Length, target);
     }
+
+    private static KeelException Truncated(string entry, long expected, long got) =>
+        Refuse($"the bundle is truncated: expected {expected} bytes for entry '{entry}', got {got}; copy or download it again");
 
     public static KeelException Refuse(string why) => new($"bundle rejected, nothing was imported: {why}", ExitCodes.CheckFailed);
 }

@@ -41,8 +41,8 @@ public sealed class BundleReaderTests
     }
 
     [Theory]
-    [InlineData(6 << 20, "claim more bytes than the file holds")]
-    [InlineData((12 << 20) + 1536 - 100, "is truncated")]
+    [InlineData(6 << 20, "the bundle is truncated: expected 12582912 bytes for entry 'objects/")]
+    [InlineData((12 << 20) + 1536 - 100, "the bundle is truncated: expected 12582912 bytes for entry 'objects/")]
     public void Stage_FileCutInsideALargeEntry_RefusedAsTruncated(int cutAt, string reason)
     {
         using var dir = new TempDir();
