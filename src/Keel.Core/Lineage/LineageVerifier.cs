@@ -6,8 +6,8 @@ namespace Keel.Lineage;
 /// <summary>One node where stored bytes or records no longer match.</summary>
 public sealed record LineageProblem(long NodeId, string Label, string Kind, string Problem);
 
-/// <summary>The lineage log as a verification found it: its length, its head, and the entry the workspace's anchor file names.</summary>
-public sealed record LineageLogState(long Entries, Digest? Head, long? AnchoredSeq);
+/// <summary>The lineage log as a verification found it: its length, its head, the entry the workspace's anchor file names, and the run id its first entry seals (which tells one workspace's log from another's).</summary>
+public sealed record LineageLogState(long Entries, Digest? Head, long? AnchoredSeq, string? FirstRun);
 
 /// <summary>What <c>keel verify-lineage</c> found, problems in topological order (log problems first).</summary>
 /// <param name="LateSealed">Runs of the closure recorded before Keel sealed lineage, sealed after the fact at <paramref name="LateSealedAt"/>.</param>
@@ -64,9 +64,11 @@ public sealed class LineageVerifier(Workspace workspace, LineageIndex index)
         Digest? headAtAnchor = null;
         long expected = 1;
         long entries = 0;
+        long? firstNode = null;
         await foreach (var (seal, present) in workspace.Metadata.LineageCatalog.SealLogAsync(cancellationToken).ConfigureAwait(false))
         {
             entries++;
+            if (seal.Seq == 1) firstNode = seal.NodeId;
             if (seal.Seq != expected)
                 problems.Add(LogProblem(seal.NodeId, seal.Seq > expected
                     ? $"lineage log entries {expected} to {seal.Seq - 1} are missing: they were deleted from the log"
@@ -87,7 +89,10 @@ public sealed class LineageVerifier(Workspace workspace, LineageIndex index)
             else if (headAtAnchor != at.Head)
                 problems.Add(LogProblem(0, $"lineage log entry {at.Seq} does not have the head {anchor.File} records ({at.Head.Short}): the log was rewritten"));
         }
-        return new LineageLogState(entries, head, anchored?.Seq);
+        string? firstRun = null;
+        if (firstNode is { } f)
+            firstRun = (await workspace.Metadata.LineageCatalog.GetManyAsync([f], cancellationToken).ConfigureAwait(false)).FirstOrDefault()?.RunId;
+        return new LineageLogState(entries, head, anchored?.Seq, firstRun);
     }
 
     private static LineageProblem LogProblem(long nodeId, string problem) => new(nodeId, "lineage log", "log", problem);
