@@ -44,14 +44,14 @@ internal static class VerifyLineageCommand
             else if (first is null)
             {
                 Console.WriteLine($"{target.Node.Label}: lineage intact: {r.Nodes} nodes, {r.Runs} runs, {r.ObjectsChecked} objects ({CliContext.Size(r.BytesChecked)}) re-hashed, every run's sealed root matches, log of {r.Log.Entries} entries chained{(r.Log.AnchoredSeq is null ? " (no .keel/lineage-head to check its end against)" : " up to its anchor")}");
-                if (r.LateSealed > 0)
-                    Console.WriteLine($"  note: {r.LateSealed} of these runs were recorded before keel sealed lineage and were sealed after the fact on {r.LateSealedAt:yyyy-MM-dd HH:mm} UTC; changes made to them before then cannot be detected");
             }
             else
             {
                 Console.WriteLine($"first mismatch: {first.Label} [{first.Kind}] (node {first.NodeId}): {first.Problem}");
                 foreach (var p in r.Problems.Skip(1)) Console.WriteLine($"  also: {p.Label} [{p.Kind}] (node {p.NodeId}): {p.Problem}");
             }
+            if (!parse.GetValue(json) && r.LateSealed > 0)
+                Console.WriteLine($"note: {r.LateSealed} of these runs were recorded before keel sealed lineage and were sealed after the fact on {r.LateSealedAt:yyyy-MM-dd HH:mm} UTC; changes made to them before then cannot be detected");
             return r.Intact ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         root.Subcommands.Add(verify);
