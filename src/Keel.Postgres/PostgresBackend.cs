@@ -8,7 +8,7 @@ public static class PostgresBackend
     /// <summary>Makes <c>metadata: postgres://...</c> in <c>.keel/config.yaml</c> open this backend.</summary>
     public static void Register()
     {
-        Backends.RegisterMetadata("postgres://", c => new PostgresMetadataStore(c.Uri, c.Time));
-        Backends.RegisterMetadata("postgresql://", c => new PostgresMetadataStore(c.Uri, c.Time));
+        Backends.RegisterMetadata("postgres://", c => new PostgresMetadataStore(c.Uri, c.Time, Backends.AnchorFile(c)));
+        Backends.RegisterMetadata("postgresql://", c => new PostgresMetadataStore(c.Uri, c.Time, Backends.AnchorFile(c)));
     }
 }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Keel.Lineage;
+using Keel.Objects;
 using Keel.Workspaces;
 using Npgsql;
 
@@ -17,9 +20,12 @@ internal sealed class PostgresDatabase : IDisposable
 
     private readonly NpgsqlDataSource _source;
     private readonly TimeProvider _time;
+    private readonly LineageHeadAnchor? _anchor;
+    private readonly ConcurrentDictionary<NpgsqlTransaction, (long Seq, Digest Head)> _sealed = new();
 
-    private PostgresDatabase(NpgsqlDataSource source, string safeUri, TimeProvider time)
+    private PostgresDatabase(NpgsqlDataSource source, string safeUri, TimeProvider time, LineageHeadAnchor? anchor)
     {
+        _anchor = anchor;
         _source = source;
         SafeUri = safeUri;
         _time = time;
@@ -28,10 +34,11 @@ internal sealed class PostgresDatabase : IDisposable
     /// <summary>The URI with its password hidden: the only form that reaches messages.</summary>
     public string SafeUri { get; }
 
-    public static PostgresDatabase Open(string uri, TimeProvider time)
+    /// <param name="anchor">Where to copy the lineage log's head after each commit that seals a run, or null (a hub has no workspace).</param>
+    public static PostgresDatabase Open(string uri, TimeProvider time, LineageHeadAnchor? anchor = null)
     {
         var builder = PostgresUri.Parse(uri);
-        var db = new PostgresDatabase(NpgsqlDataSource.Create(builder), Backends.Redact(uri), time);
+        var db = new PostgresDatabase(NpgsqlDataSource.Create(builder), Backends.Redact(uri), time, anchor);
         try
         {
             PostgresMigrations.ApplyAsync(db, CancellationToken.None).GetAwaiter().GetResult();
@@ -70,11 +77,14 @@ internal sealed class PostgresDatabase : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            NpgsqlTransaction? current = null;
             try
             {
                 await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                current = tx;
                 var result = await work(conn, tx).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (_sealed.TryRemove(tx, out var head)) _anchor?.Record(head.Seq, head.Head);
                 return result;
             }
             catch (Exception e) when (attempt < Attempts && IsTransient(e))
@@ -86,8 +96,21 @@ internal sealed class PostgresDatabase : IDisposable
             {
                 throw Translate(e);
             }
+            finally
+            {
+                if (current is not null) _sealed.TryRemove(current, out _);
+            }
         }
     }
+
+    /// <summary>Notes that transaction <paramref name="tx"/> sealed runs up to this log head, for the anchor written once it commits.</summary>
+    public void Sealed(NpgsqlTransaction tx, (long Seq, Digest Head)? head)
+    {
+        if (head is { } h) _sealed[tx] = h;
+    }
+
+    /// <summary>The clock migrations stamp late seals with.</summary>
+    public TimeProvider Time => _time;
 
     /// <summary>Runs a read, retrying once when the connection dropped.</summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)

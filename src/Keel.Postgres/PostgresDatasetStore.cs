@@ -51,7 +51,7 @@ internal sealed class PostgresDatasetStore(PostgresDatabase db) : IDatasetStore
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             // The version and its node in the provenance graph commit together.
-            await PostgresLineageStore.AppendAsync(conn, tx, [DatasetLineage.NodeFor(v, next)], cancellationToken).ConfigureAwait(false);
+            await PostgresLineageStore.AppendAsync(db, conn, tx, [DatasetLineage.NodeFor(v, next)], cancellationToken).ConfigureAwait(false);
             return new DatasetVersion(v.Name, next, v.Digest, v.Kind, v.Path, v.Message, v.CreatedAt, v.User, v.Host, v.Files, v.Bytes);
         }, cancellationToken);
 

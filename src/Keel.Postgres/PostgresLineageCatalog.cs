@@ -32,24 +32,17 @@ internal sealed class PostgresLineageCatalog(PostgresDatabase db) : ILineageCata
         db.ReadAsync(conn => PostgresLineageStore.QueryNodesAsync(conn,
             $"{Nodes} WHERE type = 'artifact' AND starts_with(label, $1) ORDER BY id", [name + "@"], cancellationToken), cancellationToken);
 
-    public Task<Digest?> GetRootAsync(long nodeId, CancellationToken cancellationToken) =>
-        db.ReadAsync(async conn =>
-        {
-            await using var cmd = new NpgsqlCommand("SELECT root FROM lineage_roots WHERE node_id = $1", conn);
-            cmd.Parameters.AddWithValue(nodeId);
-            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string s ? Digest.Parse(s) : (Digest?)null;
-        }, cancellationToken);
-
-    public Task StoreRootsAsync(IReadOnlyList<(long NodeId, Digest Root)> roots, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SealLogEntry> SealLogAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (roots.Count == 0) return Task.CompletedTask;
-        return db.WriteAsync(async (conn, tx) =>
-        {
-            await using var cmd = new NpgsqlCommand("INSERT INTO lineage_roots(node_id, root) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT (node_id) DO NOTHING", conn, tx);
-            cmd.Parameters.AddWithValue(roots.Select(r => r.NodeId).ToArray());
-            cmd.Parameters.AddWithValue(roots.Select(r => r.Root.ToString()).ToArray());
-            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        await using var conn = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("""
+            SELECT l.seq, l.node_id, l.upto, l.root, l.head, l.sealed_at, l.late, n.id IS NOT NULL
+            FROM lineage_log l LEFT JOIN lineage_nodes n ON n.id = l.node_id AND n.type = 'run'
+            ORDER BY l.seq
+            """, conn);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            yield return new SealLogEntry(PostgresLineageSeals.Read(r), r.GetBoolean(7));
     }
 
     public Task<int?> AliasVersionAsync(string name, string alias, DateTimeOffset? asOf, CancellationToken cancellationToken) =>

@@ -23,10 +23,10 @@ internal sealed class PostgresLineageStore(PostgresDatabase db) : ILineageStore
         AppendBatchAsync(nodes, cancellationToken);
 
     public Task<IReadOnlyList<long>> AppendBatchAsync(IReadOnlyList<NewLineageNode> nodes, CancellationToken cancellationToken) =>
-        db.WriteAsync((conn, tx) => AppendAsync(conn, tx, nodes, cancellationToken), cancellationToken);
+        db.WriteAsync((conn, tx) => AppendAsync(db, conn, tx, nodes, cancellationToken), cancellationToken);
 
-    /// <summary>Appends inside a caller's transaction, so a record and its lineage commit together.</summary>
-    internal static async Task<IReadOnlyList<long>> AppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewLineageNode> nodes, CancellationToken ct)
+    /// <summary>Appends inside a caller's transaction, so a record, its lineage and the seals of its runs commit together.</summary>
+    internal static async Task<IReadOnlyList<long>> AppendAsync(PostgresDatabase db, NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewLineageNode> nodes, CancellationToken ct)
     {
         if (nodes.Count == 0) return [];
         await PostgresDatabase.LockAsync(conn, tx, AppendLock, ct).ConfigureAwait(false);
@@ -51,6 +51,11 @@ internal sealed class PostgresLineageStore(PostgresDatabase db) : ILineageStore
         }
         if (nodes.Count >= CopyThreshold) await CopyAsync(conn, nodes, ids, edges, ct).ConfigureAwait(false);
         else await InsertAsync(conn, tx, nodes, ids, edges, ct).ConfigureAwait(false);
+        // Every run is sealed in the transaction that records it, under the append lock taken above.
+        var runs = new List<long>();
+        for (var i = 0; i < nodes.Count; i++)
+            if (nodes[i].Type == NodeType.Run) runs.Add(ids[i]);
+        if (runs.Count > 0) db.Sealed(tx, await PostgresLineageSeals.SealAsync(conn, tx, runs, ids[^1], null, late: false, ct).ConfigureAwait(false));
         return ids;
     }
 
@@ -163,9 +168,12 @@ internal sealed class PostgresLineageStore(PostgresDatabase db) : ILineageStore
             return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }, cancellationToken);
 
-    internal static async Task<IReadOnlyList<LineageNode>> QueryNodesAsync(NpgsqlConnection conn, string sql, object[] args, CancellationToken ct)
+    internal static Task<IReadOnlyList<LineageNode>> QueryNodesAsync(NpgsqlConnection conn, string sql, object[] args, CancellationToken ct) =>
+        QueryNodesAsync(conn, null, sql, args, ct);
+
+    internal static async Task<IReadOnlyList<LineageNode>> QueryNodesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, object[] args, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
         foreach (var a in args) cmd.Parameters.AddWithValue(a);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var list = new List<LineageNode>();

@@ -11,9 +11,10 @@ internal sealed class PostgresMetadataStore : IMetadataStore
 {
     private readonly PostgresDatabase _db;
 
-    public PostgresMetadataStore(string uri, TimeProvider time)
+    /// <param name="anchorFile">The file that keeps a copy of the lineage log's head (a workspace's <c>.keel/lineage-head</c>), or null.</param>
+    public PostgresMetadataStore(string uri, TimeProvider time, string? anchorFile = null)
     {
-        _db = PostgresDatabase.Open(uri, time);
+        _db = PostgresDatabase.Open(uri, time, anchorFile is null ? null : new LineageHeadAnchor(anchorFile));
         Datasets = new PostgresDatasetStore(_db);
         References = new PostgresObjectReferences(_db);
         Lineage = new PostgresLineageStore(_db);

@@ -250,7 +250,24 @@ internal static class PostgresMigrations
         ALTER TABLE prediction_feedback ADD COLUMN version integer;
         ALTER TABLE prediction_feedback ADD COLUMN deployment_node bigint;
         """,
+
+        // 5: the lineage log: each run's root sealed when it is recorded, chained by a running head
+        // (lineage_roots is no longer written; runs recorded before this step are sealed late, once, on migration)
+        """
+        CREATE TABLE lineage_log (
+            seq bigint PRIMARY KEY,
+            node_id bigint NOT NULL UNIQUE,
+            upto bigint NOT NULL,
+            root text NOT NULL,
+            head text NOT NULL,
+            sealed_at bigint NOT NULL,
+            late boolean NOT NULL
+        );
+        """,
     ];
+
+    /// <summary>The step that created the lineage log: a database migrated across it seals its earlier runs.</summary>
+    internal const int LineageLogStep = 5;
 
     public static int Latest => Steps.Length;
 
@@ -266,6 +283,8 @@ internal static class PostgresMigrations
                 throw new KeelException($"the metadata database {db.SafeUri} is at schema {current}, newer than this keel ({Steps.Length}); upgrade keel");
             for (var i = current; i < Steps.Length; i++)
                 await Exec(conn, tx, Steps[i], cancellationToken).ConfigureAwait(false);
+            if (current < LineageLogStep)
+                db.Sealed(tx, await PostgresLineageSeals.SealExistingAsync(conn, tx, db.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
             if (current < Steps.Length)
             {
                 await Exec(conn, tx, "DELETE FROM keel_schema", cancellationToken).ConfigureAwait(false);

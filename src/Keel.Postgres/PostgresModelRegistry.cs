@@ -39,7 +39,7 @@ internal sealed class PostgresModelRegistry(PostgresDatabase db) : IModelRegistr
                 ["host"] = v.Host,
             });
             IReadOnlyList<LineageEdgeFrom> incoming = v.DerivedFrom is { } from ? [new LineageEdgeFrom(from, Relation.Derived, "registered")] : [];
-            var nodeId = (await PostgresLineageStore.AppendAsync(conn, tx,
+            var nodeId = (await PostgresLineageStore.AppendAsync(db, conn, tx,
                 [new NewLineageNode(NodeType.Artifact, "model", $"{v.Name}@{next}", v.Digest, null, v.CreatedAt, attributes, incoming)], cancellationToken).ConfigureAwait(false))[0];
             await using (var insert = new NpgsqlCommand($"INSERT INTO model_versions({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", conn, tx))
             {
@@ -102,7 +102,7 @@ internal sealed class PostgresModelRegistry(PostgresDatabase db) : IModelRegistr
         ArgumentNullException.ThrowIfNull(nodes);
         return db.WriteAsync(async (conn, tx) =>
         {
-            var ids = await PostgresLineageStore.AppendAsync(conn, tx, nodes, cancellationToken).ConfigureAwait(false);
+            var ids = await PostgresLineageStore.AppendAsync(db, conn, tx, nodes, cancellationToken).ConfigureAwait(false);
             var deployIndex = nodes.Select((n, i) => (n, i)).FirstOrDefault(x => x.n.Type == NodeType.Run && x.n.Kind == "deploy", (null!, -1)).Item2;
             var nodeId = deployIndex >= 0 ? ids[deployIndex] : 0;
             if (d.CanaryPercent <= 0) await InsertAliasAsync(conn, tx, d.Name, d.Alias, d.Version, d.CreatedAt, cancellationToken).ConfigureAwait(false);

@@ -128,7 +128,7 @@ internal sealed class PostgresRunStore(PostgresDatabase db) : IRunStore
                 inputNodes.Add(await FindNodeAsync(conn, tx, "artifact", i.Ref, i.Digest.ToString(), cancellationToken).ConfigureAwait(false));
             var agent = await FindNodeAsync(conn, tx, "agent", $"{detail.Run.User}@{detail.Run.Host}", null, cancellationToken).ConfigureAwait(false);
             var (nodes, runIndex) = RunLineage.Build(detail, completion.EndedAt, inputNodes, agent);
-            var ids = await PostgresLineageStore.AppendAsync(conn, tx, nodes, cancellationToken).ConfigureAwait(false);
+            var ids = await PostgresLineageStore.AppendAsync(db, conn, tx, nodes, cancellationToken).ConfigureAwait(false);
             await using (var link = new NpgsqlCommand("UPDATE runs SET lineage_node = $1 WHERE id = $2", conn, tx))
             {
                 link.Parameters.AddWithValue(ids[runIndex]);

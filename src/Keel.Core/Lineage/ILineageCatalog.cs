@@ -4,7 +4,7 @@ namespace Keel.Lineage;
 
 /// <summary>
 /// What lineage queries need from the metadata besides the append-only graph: lookups by run id
-/// and digest, batched reads, stored lineage roots and the alias history.
+/// and digest, batched reads, the lineage log and the alias history.
 /// </summary>
 public interface ILineageCatalog
 {
@@ -23,11 +23,8 @@ public interface ILineageCatalog
     /// <summary>Artifact nodes labelled <c>name@N</c> for any N, oldest first.</summary>
     Task<IReadOnlyList<LineageNode>> FindVersionsAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>The lineage root stored for a run node, or null when none was stored yet.</summary>
-    Task<Digest?> GetRootAsync(long nodeId, CancellationToken cancellationToken);
-
-    /// <summary>Stores a run's lineage root the first time it is computed; a stored root never changes.</summary>
-    Task StoreRootsAsync(IReadOnlyList<(long NodeId, Digest Root)> roots, CancellationToken cancellationToken);
+    /// <summary>The lineage log in sequence order (the stores append to it whenever they record a run), each entry with whether its run node still exists.</summary>
+    IAsyncEnumerable<SealLogEntry> SealLogAsync(CancellationToken cancellationToken);
 
     /// <summary>The version <c>name@alias</c> pointed at, as of <paramref name="asOf"/> (now when null), or null.</summary>
     Task<int?> AliasVersionAsync(string name, string alias, DateTimeOffset? asOf, CancellationToken cancellationToken);

@@ -50,7 +50,7 @@ public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore k
             problems, behaviour, reproduction, reproductionError, null, null, notes, started, workspace.Time.GetUtcNow());
 
         Directory.CreateDirectory(reportDir);
-        var (attestation, signedBy) = Attest(subject, report, reportDir, keelVersion, cancellationToken);
+        var (attestation, signedBy) = Attest(subject, report, integrity.Log, reportDir, keelVersion, cancellationToken);
         if (signedBy is null) notes.Add("no signing key: the statement was written unsigned; run 'keel keys generate' to sign");
         report = report with { Attestation = attestation, SignedBy = signedBy };
         await File.WriteAllTextAsync(Path.Combine(reportDir, "report.json"), JsonSerializer.Serialize(report, ReportJson.Options) + "\n", cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore k
         return report;
     }
 
-    private (string File, string? SignedBy) Attest(ResolvedNode subject, VerificationReport report, string reportDir, string keelVersion, CancellationToken cancellationToken)
+    private (string File, string? SignedBy) Attest(ResolvedNode subject, VerificationReport report, LineageLogState log, string reportDir, string keelVersion, CancellationToken cancellationToken)
     {
         var graph = LineageClosure.UpstreamAsync(workspace.Metadata, index, subject.Index, long.MaxValue, cancellationToken).GetAwaiter().GetResult();
         var plan = ReproductionPlan.Build(graph, subject.Node);
@@ -68,6 +68,8 @@ public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore k
             ["integrity"] = report.IntegrityPassed ? "pass" : "fail",
             ["behaviour_tests"] = report.BehaviourTests.Status,
             ["reproduction"] = report.Reproduction is { } r ? (r.Passed ? "pass" : "fail") : report.ReproductionError is null ? "skipped" : "error",
+            // The signed head pins the whole lineage log as it stood: a later rewrite of any record or seal no longer matches it.
+            ["lineage_log"] = new JsonObject { ["entries"] = log.Entries, ["head"] = log.Head?.ToString(), ["first_run"] = log.FirstRun },
         };
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(report, ReportJson.Options));
         var statement = ProvenanceStatement.Build(workspace.Objects, plan, summary, json, keelVersion, report.StartedAt, report.FinishedAt, report.Reproduction?.RunId ?? "verify");

@@ -31,9 +31,16 @@ public static class Backends
     {
         var uri = context.Uri;
         if (uri.StartsWith("sqlite:", StringComparison.Ordinal))
-            return new SqliteMetadataStore(Path.GetFullPath(Path.Combine(context.Root, uri["sqlite:".Length..])), context.Time);
+            return new SqliteMetadataStore(Path.GetFullPath(Path.Combine(context.Root, uri["sqlite:".Length..])), context.Time, AnchorFile(context));
         return Find(Metadata, uri)?.Invoke(context)
             ?? throw new KeelException($"metadata: '{Redact(uri)}' is not a supported metadata URI in .keel/config.yaml; use sqlite:PATH{Known(Metadata)}");
+    }
+
+    /// <summary>The workspace's copy of the lineage log's head, which every metadata backend keeps up to date.</summary>
+    public static string AnchorFile(BackendContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Path.Combine(context.Root, Workspace.DirName, Lineage.LineageHeadAnchor.FileName);
     }
 
     /// <summary>Opens the object store a URI names.</summary>

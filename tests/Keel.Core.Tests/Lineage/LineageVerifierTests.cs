@@ -11,17 +11,15 @@ public sealed class LineageVerifierTests
     }
 
     [Fact]
-    public async Task Verify_IntactGraph_StoresRootsOnceThenMatchesThem()
+    public async Task Verify_IntactGraph_MatchesTheRootsSealedWhenRunsWereRecordedAndWritesNothing()
     {
         using var g = await SampleGraph.CreateAsync();
         var first = await VerifyAsync(g, "churn@2");
         Assert.True(first.Intact);
-        Assert.Equal(2, first.RootsStored);
-        Assert.Equal(3, first.ObjectsChecked);
+        Assert.Equal((2, 3, 4L, 0), (first.Runs, first.ObjectsChecked, first.Log.Entries, first.LateSealed));
+        Assert.NotNull(first.Log.AnchoredSeq);
         var again = await VerifyAsync(g, "churn@2");
-        Assert.True(again.Intact);
-        Assert.Equal(0, again.RootsStored);
-        Assert.NotNull(await g.Workspace.Metadata.LineageCatalog.GetRootAsync(g.Id("train#2"), CancellationToken.None));
+        Assert.Equal(first.Log, again.Log);
     }
 
     [Fact]
@@ -44,11 +42,9 @@ public sealed class LineageVerifierTests
         Assert.True((await VerifyAsync(g, "churn@1")).Intact);
         Tamper.Sql(g.Workspace, $"UPDATE lineage_nodes SET digest = 'blake3:{new string('0', 64)}' WHERE id = {g.Id("features@1")}");
         var r = await VerifyAsync(g, "churn@1");
-        // The run that generated it comes first in topological order: its root covers its outputs' digests.
-        Assert.Equal(g.Id("prepare#1"), r.Problems[0].NodeId);
-        Assert.Contains("lineage root changed", r.Problems[0].Problem, StringComparison.Ordinal);
-        Assert.Equal(g.Id("features@1"), r.Problems[1].NodeId);
-        Assert.Contains("missing", r.Problems[1].Problem, StringComparison.Ordinal);
+        // Here the output was appended after its run was sealed, so the run that used it is the one whose root changed.
+        Assert.Equal(g.Id("features@1"), r.Problems[0].NodeId);
+        Assert.Contains("missing", r.Problems[0].Problem, StringComparison.Ordinal);
         Assert.Contains(r.Problems, p => p.NodeId == g.Id("train#1") && p.Problem.Contains("lineage root changed", StringComparison.Ordinal));
     }
 

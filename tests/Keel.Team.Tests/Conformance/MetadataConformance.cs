@@ -204,20 +204,6 @@ public abstract partial class MetadataConformance : IDisposable
     }
 
     [ServiceFact]
-    public async Task Roots_StoredOnceAndNeverChanged()
-    {
-        var store = Open();
-        var ids = await store.Lineage.AppendBatchAsync(SmallGraph("run-r"), default);
-        Assert.Null(await store.LineageCatalog.GetRootAsync(ids[1], default));
-
-        await store.LineageCatalog.StoreRootsAsync([(ids[1], D("root1"))], default);
-        await store.LineageCatalog.StoreRootsAsync([(ids[1], D("root2")), (ids[2], D("root3"))], default);
-
-        Assert.Equal(D("root1"), await store.LineageCatalog.GetRootAsync(ids[1], default));
-        Assert.Equal(D("root3"), await store.LineageCatalog.GetRootAsync(ids[2], default));
-    }
-
-    [ServiceFact]
     public async Task Aliases_HistoryAnsweredAsOfAnyTime()
     {
         var store = Open();
@@ -377,6 +363,7 @@ public abstract partial class MetadataConformance : IDisposable
     public void Dispose()
     {
         foreach (var s in _opened) s.Dispose();
+        foreach (var w in Enumerable.Reverse(_workspaces)) w.Dispose();
         DisposeBackend();
         GC.SuppressFinalize(this);
     }

@@ -11,7 +11,7 @@ internal static class VerifyLineageCommand
         var reference = new Argument<string>("ref") { Description = "the artifact or run whose history to check" };
         var asOf = LineageSession.AsOfOption();
         var json = CliContext.JsonOption();
-        var verify = new Command("verify-lineage", "re-hash every stored object upstream and recompute every lineage root; exit 1 naming the first node that no longer matches")
+        var verify = new Command("verify-lineage", "re-hash every stored object upstream, recompute every lineage root against the one sealed when its run was recorded, and check the lineage log's chain; exit 1 naming the first node that no longer matches")
         {
             reference, asOf, json,
         };
@@ -32,20 +32,26 @@ internal static class VerifyLineageCommand
                     runs = r.Runs,
                     objects_checked = r.ObjectsChecked,
                     bytes_checked = r.BytesChecked,
-                    roots_stored = r.RootsStored,
+                    log_entries = r.Log.Entries,
+                    log_head = r.Log.Head?.ToString(),
+                    anchored_entry = r.Log.AnchoredSeq,
+                    late_sealed = r.LateSealed,
+                    late_sealed_at = r.LateSealedAt,
                     first_mismatch = first is null ? null : Problem(first),
                     problems = r.Problems.Select(Problem),
                 });
             }
             else if (first is null)
             {
-                Console.WriteLine($"{target.Node.Label}: lineage intact: {r.Nodes} nodes, {r.Runs} runs, {r.ObjectsChecked} objects ({CliContext.Size(r.BytesChecked)}) re-hashed{(r.RootsStored > 0 ? $", {r.RootsStored} lineage roots stored for the first time" : "")}");
+                Console.WriteLine($"{target.Node.Label}: lineage intact: {r.Nodes} nodes, {r.Runs} runs, {r.ObjectsChecked} objects ({CliContext.Size(r.BytesChecked)}) re-hashed, every run's sealed root matches, log of {r.Log.Entries} entries chained{(r.Log.AnchoredSeq is null ? " (no .keel/lineage-head to check its end against)" : " up to its anchor")}");
             }
             else
             {
                 Console.WriteLine($"first mismatch: {first.Label} [{first.Kind}] (node {first.NodeId}): {first.Problem}");
                 foreach (var p in r.Problems.Skip(1)) Console.WriteLine($"  also: {p.Label} [{p.Kind}] (node {p.NodeId}): {p.Problem}");
             }
+            if (!parse.GetValue(json) && r.LateSealed > 0)
+                Console.WriteLine($"note: {r.LateSealed} of these runs were recorded before keel sealed lineage and were sealed after the fact on {r.LateSealedAt:yyyy-MM-dd HH:mm} UTC; changes made to them before then cannot be detected");
             return r.Intact ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         root.Subcommands.Add(verify);

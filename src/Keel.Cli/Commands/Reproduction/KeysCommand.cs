@@ -48,7 +48,7 @@ internal static class KeysCommand
             }
             using (ws)
             {
-                var check = AttestationVerifier.Verify(File.ReadAllText(path), KeyStore.Default(), ws?.Objects);
+                var check = AttestationVerifier.Verify(File.ReadAllText(path), KeyStore.Default(), ws?.Objects, ws?.Metadata.LineageCatalog);
                 if (parse.GetValue(json))
                     CliContext.WriteJson(new { valid = check.Valid, key_id = check.KeyId, subjects = check.Subjects, verdict = check.Verdict, subject_checked = ws is not null, problems = check.Problems });
                 else
@@ -56,7 +56,7 @@ internal static class KeysCommand
                     foreach (var p in check.Problems) Console.WriteLine($"PROBLEM {p}");
                     Console.WriteLine(check.Valid
                         ? $"valid: signed by trusted key {check.KeyId}; subject {string.Join(", ", check.Subjects)} {(ws is null ? "not checked (no workspace here)" : "matches the object store")}; attested verdict: {check.Verdict}"
-                        : $"INVALID: signature ok ({check.KeyId}) but the subject does not match the object store");
+                        : $"INVALID: signature ok ({check.KeyId}) but the subject or the lineage no longer matches what was attested");
                 }
                 return check.Valid ? ExitCodes.Ok : ExitCodes.CheckFailed;
             }

@@ -1,3 +1,5 @@
+using Keel.Lineage;
+using Keel.Objects;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Metadata.Sqlite;
@@ -9,8 +11,17 @@ namespace Keel.Metadata.Sqlite;
 internal sealed class SqliteDatabase : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly LineageHeadAnchor? _anchor;
+    private (long Seq, Digest Head)? _sealed;
 
-    private SqliteDatabase(SqliteConnection connection) => _connection = connection;
+    private SqliteDatabase(SqliteConnection connection, TimeProvider time, LineageHeadAnchor? anchor)
+    {
+        _connection = connection;
+        Time = time;
+        _anchor = anchor;
+    }
+
+    public TimeProvider Time { get; }
 
     public SqliteConnection Connection => _connection;
 
@@ -31,7 +42,8 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }, null);
 
-    public static SqliteDatabase Open(string file)
+    /// <param name="anchor">Where to copy the lineage log's head after each commit that seals a run, or null.</param>
+    public static SqliteDatabase Open(string file, TimeProvider? time = null, LineageHeadAnchor? anchor = null)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -45,7 +57,7 @@ internal sealed class SqliteDatabase : IDisposable
         {
             connection.Open();
             Execute(connection, "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
-            var db = new SqliteDatabase(connection);
+            var db = new SqliteDatabase(connection, time ?? TimeProvider.System, anchor);
             SqliteMigrations.Apply(db);
             return db;
         }
@@ -59,10 +71,24 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Runs <paramref name="work"/> inside BEGIN IMMEDIATE … COMMIT; any exception rolls back.</summary>
     public T Write<T>(Func<SqliteTransaction, T> work)
     {
-        using var tx = _connection.BeginTransaction(deferred: false);
-        var result = work(tx);
-        tx.Commit();
-        return result;
+        try
+        {
+            using var tx = _connection.BeginTransaction(deferred: false);
+            var result = work(tx);
+            tx.Commit();
+            if (_sealed is { } head) _anchor?.Record(head.Seq, head.Head);
+            return result;
+        }
+        finally
+        {
+            _sealed = null;
+        }
+    }
+
+    /// <summary>Notes that the running transaction sealed runs up to this log head, for the anchor written once it commits.</summary>
+    public void Sealed((long Seq, Digest Head)? head)
+    {
+        if (head is not null) _sealed = head;
     }
 
     public SqliteCommand Command(string sql, SqliteTransaction? tx = null)

@@ -45,30 +45,20 @@ internal sealed class SqliteLineageCatalog(SqliteDatabase db) : ILineageCatalog
     public Task<IReadOnlyList<LineageNode>> FindVersionsAsync(string name, CancellationToken cancellationToken) =>
         Nodes("type = 'artifact' AND label >= $p AND label < $q", ("$p", name + "@"), ("$q", name + "A"));
 
-    public Task<Digest?> GetRootAsync(long nodeId, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SealLogEntry> SealLogAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var cmd = db.Command("SELECT root FROM lineage_roots WHERE node_id = $id");
-        cmd.Parameters.AddWithValue("$id", nodeId);
-        return Task.FromResult(cmd.ExecuteScalar() is string s ? Digest.Parse(s) : (Digest?)null);
-    }
-
-    public Task StoreRootsAsync(IReadOnlyList<(long NodeId, Digest Root)> roots, CancellationToken cancellationToken)
-    {
-        if (roots.Count == 0) return Task.CompletedTask;
-        db.Write(tx =>
+        using var cmd = db.Command("""
+            SELECT l.seq, l.node_id, l.upto, l.root, l.head, l.sealed_at, l.late, n.id IS NOT NULL
+            FROM lineage_log l LEFT JOIN lineage_nodes n ON n.id = l.node_id AND n.type = 'run'
+            ORDER BY l.seq
+            """);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
         {
-            using var cmd = db.Command("INSERT INTO lineage_roots(node_id, root) VALUES ($id, $r) ON CONFLICT(node_id) DO NOTHING", tx);
-            var id = cmd.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Integer);
-            var root = cmd.Parameters.Add("$r", Microsoft.Data.Sqlite.SqliteType.Text);
-            foreach (var (n, r) in roots)
-            {
-                id.Value = n;
-                root.Value = r.ToString();
-                cmd.ExecuteNonQuery();
-            }
-            return 0;
-        });
-        return Task.CompletedTask;
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new SealLogEntry(SqliteLineageSeals.Read(r), r.GetInt64(7) != 0);
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     public Task<int?> AliasVersionAsync(string name, string alias, DateTimeOffset? asOf, CancellationToken cancellationToken)

@@ -58,6 +58,11 @@ internal sealed class SqliteLineageStore(SqliteDatabase db) : ILineageStore, ILi
             }
             ids.Add(id);
         }
+        // Every run is sealed in the transaction that records it, whichever path records it.
+        var runs = new List<long>();
+        for (var i = 0; i < nodes.Count; i++)
+            if (nodes[i].Type == NodeType.Run) runs.Add(ids[i]);
+        if (runs.Count > 0) db.Sealed(SqliteLineageSeals.Seal(db, tx, runs, ids[^1], null, late: false));
         return ids;
     }
 

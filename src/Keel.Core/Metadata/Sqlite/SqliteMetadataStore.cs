@@ -4,9 +4,10 @@ internal sealed class SqliteMetadataStore : IMetadataStore
 {
     private readonly SqliteDatabase _db;
 
-    public SqliteMetadataStore(string file, TimeProvider? time = null)
+    /// <param name="anchorFile">The file that keeps a copy of the lineage log's head (a workspace's <c>.keel/lineage-head</c>), or null.</param>
+    public SqliteMetadataStore(string file, TimeProvider? time = null, string? anchorFile = null)
     {
-        _db = SqliteDatabase.Open(file);
+        _db = SqliteDatabase.Open(file, time, anchorFile is null ? null : new Lineage.LineageHeadAnchor(anchorFile));
         var lineage = new SqliteLineageStore(_db);
         Lineage = lineage;
         Datasets = new SqliteDatasetStore(_db, lineage);

@@ -225,7 +225,24 @@ internal static class SqliteMigrations
         ALTER TABLE prediction_feedback ADD COLUMN version INTEGER;
         ALTER TABLE prediction_feedback ADD COLUMN deployment_node INTEGER;
         """,
+
+        // 8: the lineage log: each run's root sealed when it is recorded, chained by a running head
+        // (lineage_roots is no longer written; runs recorded before this step are sealed late, once, on migration)
+        """
+        CREATE TABLE lineage_log (
+            seq INTEGER PRIMARY KEY,
+            node_id INTEGER NOT NULL UNIQUE,
+            upto INTEGER NOT NULL,
+            root TEXT NOT NULL,
+            head TEXT NOT NULL,
+            sealed_at INTEGER NOT NULL,
+            late INTEGER NOT NULL
+        );
+        """,
     ];
+
+    /// <summary>The step that created the lineage log: a database migrated across it seals its earlier runs.</summary>
+    internal const int LineageLogStep = 8;
 
     public static int Latest => Steps.Length;
 
@@ -243,6 +260,7 @@ internal static class SqliteMigrations
                 using var cmd = db.Command(Steps[i], tx);
                 cmd.ExecuteNonQuery();
             }
+            if (current < LineageLogStep) db.Sealed(SqliteLineageSeals.SealExisting(db, tx, db.Time.GetUtcNow()));
             using var bump = db.Command($"PRAGMA user_version = {Steps.Length}", tx);
             bump.ExecuteNonQuery();
             return 0;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Keel.Lineage;
 using Keel.Objects;
 
 namespace Keel.Reproduction.Attestations;
@@ -10,11 +11,13 @@ public sealed record AttestationCheck(bool Valid, string? KeyId, IReadOnlyList<s
 /// <summary>
 /// Checks a DSSE-wrapped in-toto statement: a signature by a trusted key over the PAE (an
 /// untrusted key is refused by id), then each subject against the object store (re-hashed with
-/// BLAKE3 and SHA-256), so a changed byte in the attestation or in the artifact is caught.
+/// BLAKE3 and SHA-256), so a changed byte in the attestation or in the artifact is caught; and,
+/// given the workspace's lineage, the attested lineage log head against the log as it is now, so
+/// history rewritten or cut short since the attestation was signed is caught.
 /// </summary>
 public static class AttestationVerifier
 {
-    public static AttestationCheck Verify(string envelopeJson, KeyStore keys, IObjectStore? store)
+    public static AttestationCheck Verify(string envelopeJson, KeyStore keys, IObjectStore? store, ILineageCatalog? lineage = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var envelope = Dsse.Parse(envelopeJson);
@@ -68,8 +71,28 @@ public static class AttestationVerifier
                 else if (sha is not null && Convert.ToHexStringLower(SHA256.HashData(bytes)) != sha) problems.Add($"{name}: sha256 differs from the attested one");
             }
         }
+        var annotations = statement["predicate"]?["runDetails"]?["byproducts"]?.AsArray()
+            .FirstOrDefault(b => b?["name"]?.GetValue<string>() == "keel-verification.json")?["annotations"];
+        if (lineage is not null && LogProblem(annotations?["lineage_log"], lineage) is { } logProblem) problems.Add(logProblem);
         var verdict = statement["predicate"]?["runDetails"]?["byproducts"]?.AsArray()
             .FirstOrDefault(b => b?["name"]?.GetValue<string>() == "keel-verification.json")?["annotations"]?["verdict"]?.GetValue<string>();
         return new AttestationCheck(problems.Count == 0, signedBy, names, verdict, problems);
+    }
+
+    /// <summary>The attested log had <c>entries</c> entries ending at <c>head</c>: the log now must still have that entry with that head.</summary>
+    private static string? LogProblem(JsonNode? attested, ILineageCatalog lineage)
+    {
+        if (attested?["entries"]?.GetValue<long>() is not { } entries || entries == 0) return null;
+        if (!Digest.TryParse(attested["head"]?.GetValue<string>(), out var head)) return "the attested lineage log head is not a digest";
+        var firstRun = attested["first_run"]?.GetValue<string>();
+        foreach (var (seal, _) in lineage.SealLogAsync(CancellationToken.None).ToBlockingEnumerable())
+        {
+            // Another workspace's log (an attestation that came in a bundle) starts with another run: nothing to compare.
+            if (seal.Seq == 1 && lineage.GetManyAsync([seal.NodeId], CancellationToken.None).GetAwaiter().GetResult().FirstOrDefault()?.RunId != firstRun) return null;
+            if (seal.Seq != entries) continue;
+            return seal.Head == head ? null
+                : $"lineage log entry {entries} no longer has the attested head {head.Short}: the lineage was rewritten since it was attested";
+        }
+        return $"the lineage log no longer reaches entry {entries}, which the attestation was signed over: entries were deleted since";
     }
 }

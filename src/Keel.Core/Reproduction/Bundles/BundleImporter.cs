@@ -183,9 +183,7 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
             position[n.Id] = batch.Count;
             batch.Add(new NewLineageNode(n.Type, n.Kind, n.Label, n.Digest, n.RunId, n.CreatedAt, n.Attributes, edges));
         }
-        var ids = await workspace.Metadata.Lineage.AppendBatchAsync(batch, ct).ConfigureAwait(false);
-        var roots = LineageRoots.Compute(graph).Select(kv => (ids[position[kv.Key]], kv.Value)).ToList();
-        await workspace.Metadata.LineageCatalog.StoreRootsAsync(roots, ct).ConfigureAwait(false);
-        return ids;
+        // The store seals each imported run in the same transaction, so the log covers imports too.
+        return await workspace.Metadata.Lineage.AppendBatchAsync(batch, ct).ConfigureAwait(false);
     }
 }
