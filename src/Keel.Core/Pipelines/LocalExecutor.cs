@@ -47,9 +47,10 @@ public sealed class LocalExecutor(TimeProvider time) : IStageExecutor
             job.OnLine?.Invoke(data, isError);
         }
 
+        Task exited;
         try
         {
-            ProcessGroups.StartOnOwnThread(process);
+            exited = ProcessGroups.StartOnOwnThread(process);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -81,13 +82,13 @@ public sealed class LocalExecutor(TimeProvider time) : IStageExecutor
         var killed = false;
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await exited.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             killed = true;
             ProcessGroups.Kill(process.Id);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await exited.ConfigureAwait(false);
         }
         // What the stage left running in the background ends with it (and stops holding its output pipes).
         ProcessGroups.KillGroup(process.Id);

@@ -53,10 +53,12 @@ internal static class ProcessGroups
     /// <summary>
     /// Starts the process from a thread that lives until it exits: the parent-death signal
     /// fires when the forking <em>thread</em> ends, and a thread-pool thread may retire while
-    /// the stage runs.
+    /// the stage runs. The task completes when the process has exited, whether or not something
+    /// it left still holds its output pipes.
     /// </summary>
-    public static void StartOnOwnThread(Process process)
+    public static Task StartOnOwnThread(Process process)
     {
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Exception? error = null;
         using var started = new ManualResetEventSlim();
         var thread = new Thread(() =>
@@ -84,11 +86,13 @@ internal static class ProcessGroups
             catch (InvalidOperationException)
             {
             }
+            exited.TrySetResult();
         })
         { IsBackground = true, Name = "keel stage" };
         thread.Start();
         started.Wait();
         if (error is not null) ExceptionDispatchInfo.Throw(error);
+        return exited.Task;
     }
 
     /// <summary>Kills what is left of the group once its leader has exited (the pid alone may already name another process).</summary>

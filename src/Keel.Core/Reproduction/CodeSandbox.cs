@@ -164,3 +164,6 @@ public sealed record SandboxLimits(TimeSpan Time, long MemoryBytes)
     private static string Durations(TimeSpan t) => t.TotalHours >= 1 && t.TotalHours == Math.Floor(t.TotalHours) ? $"{t.TotalHours:0} h"
         : t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes) ? $"{t.TotalMinutes:0} min" : $"{t.TotalSeconds:0.#} s";
 }
+
+/// <summary>Code that must run sandboxed cannot be, here: the command refuses rather than run it or report a failed check.</summary>
+public sealed class NoSandboxException(string message) : KeelException(message);

@@ -222,7 +222,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         if (sandbox is null)
         {
             var first = foreign[0];
-            throw new KeelException($"the recorded command of {first.Stage} came from {origins[first.RunId]} and no sandbox can be made here: {problem}; "
+            throw new NoSandboxException($"the recorded command of {first.Stage} came from {origins[first.RunId]} and no sandbox can be made here: {problem}; "
                 + "install bubblewrap (apt-get install bubblewrap) or, if you trust this code, rerun with --trust-code to run it unconfined");
         }
         return (origins, sandbox);

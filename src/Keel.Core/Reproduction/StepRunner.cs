@@ -44,7 +44,7 @@ internal static class StepRunner
         using var p = new Process { StartInfo = psi };
         try
         {
-            ProcessGroups.StartOnOwnThread(p);
+            _ = ProcessGroups.StartOnOwnThread(p);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -41,7 +41,7 @@ public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore k
             {
                 reproduction = await new Reproducer(workspace, index, progress).ReproduceAsync(subject, Reproduction with { Directory = null, Record = true }, cancellationToken).ConfigureAwait(false);
             }
-            catch (KeelException e)
+            catch (KeelException e) when (e is not NoSandboxException)
             {
                 reproductionError = e.Message;
             }
