@@ -16,6 +16,9 @@ public sealed record StageJob(
 
     /// <summary>The stage's declared outputs, workspace-relative; the executor must leave them in <see cref="WorkingDirectory"/>.</summary>
     public IReadOnlyList<string> Outputs { get; init; } = [];
+
+    /// <summary>Where a local executor records the stage's running process group, so a later command can end it if keel dies (null: not recorded).</summary>
+    public string? ProcessRecords { get; init; }
 }
 
 /// <summary>An input a remote worker must materialise at <paramref name="Path"/> (workspace-relative) before the command runs.</summary>

@@ -6,7 +6,9 @@ namespace Keel.Pipelines;
 /// <summary>
 /// Runs a stage as <c>bash -c CMD</c> on this machine. stdout and stderr go to log files and,
 /// line by line, to the caller. CPU seconds come from the shell's <c>times</c> for its
-/// children; peak memory is the largest resident size of the process tree, sampled.
+/// children; peak memory is the largest resident size of the process tree, sampled. The stage
+/// is a process group of its own that dies with keel and ends with the stage (see
+/// <see cref="ProcessGroups"/>).
 /// </summary>
 public sealed class LocalExecutor(TimeProvider time) : IStageExecutor
 {
@@ -25,8 +27,8 @@ public sealed class LocalExecutor(TimeProvider time) : IStageExecutor
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("/bin/bash -c \"$KEEL_STAGE_CMD\"; rc=$?; times > \"$KEEL_TIMES_FILE\"; exit $rc");
+        ProcessGroups.Supervise(psi, ProcessGroups.SupervisorPrologue
+            + "/bin/bash -c \"$KEEL_STAGE_CMD\" & wait $!; rc=$?; times > \"$KEEL_TIMES_FILE\"; exit $rc");
         foreach (var (k, v) in job.Environment) psi.Environment[k] = v;
         psi.Environment["KEEL_STAGE_CMD"] = job.Command;
         psi.Environment["KEEL_TIMES_FILE"] = timesFile;
@@ -45,14 +47,16 @@ public sealed class LocalExecutor(TimeProvider time) : IStageExecutor
             job.OnLine?.Invoke(data, isError);
         }
 
+        Task exited;
         try
         {
-            process.Start();
+            exited = ProcessGroups.StartOnOwnThread(process);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             return new StageOutcome(127, false, TimeSpan.Zero, 0, 0, $"cannot start bash: {e.Message}");
         }
+        var record = ProcessGroups.Record(job.ProcessRecords, process.Id);
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -78,20 +82,17 @@ public sealed class LocalExecutor(TimeProvider time) : IStageExecutor
         var killed = false;
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await exited.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             killed = true;
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            ProcessGroups.Kill(process.Id);
+            await exited.ConfigureAwait(false);
         }
+        // What the stage left running in the background ends with it (and stops holding its output pipes).
+        ProcessGroups.KillGroup(process.Id);
+        ProcessGroups.Forget(record);
         await sampler.CancelAsync().ConfigureAwait(false);
         await sampling.ConfigureAwait(false);
         process.WaitForExit(); // flushes the redirected streams

@@ -55,6 +55,9 @@ public sealed class PipelineRunner
         if (options.Jobs < 1) throw new KeelException("--jobs must be at least 1");
         Diagnostics.Trace("run: start");
         using var runLock = AcquireRunLock();
+        // Stages a killed keel left running would go on writing into the sandboxes recovered next.
+        var reaped = ProcessGroups.ReapLeftovers(_ws.KeelDir);
+        if (reaped > 0) _log?.Report($"ended {reaped} stage process group(s) left running by a killed keel");
         var recovered = StageSandbox.Recover(_ws.Root, _ws.KeelDir);
         if (recovered > 0) _log?.Report($"finished moving the outputs of {recovered} stage(s) interrupted by a kill");
         Diagnostics.Trace("run: recovered");
@@ -197,6 +200,7 @@ public sealed class PipelineRunner
             {
                 Inputs = JobInputs(stage, inputs),
                 Outputs = stage.Outs.Select(o => o.Path).ToList(),
+                ProcessRecords = ProcessGroups.RecordsDir(_ws.KeelDir),
             },
             ct).ConfigureAwait(false);
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Keel.Lineage;
 using Keel.Objects;
 using Keel.Pipelines;
+using Keel.Reproduction.Bundles;
 using Keel.Tracking.Capture;
 using Keel.Workspaces;
 
@@ -36,6 +37,8 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         // Compared with the recorded environments beside the replay too: reading and diffing them is
         // JSON work that would otherwise come after the last step.
         var comparing = describing.ContinueWith(t => EnvironmentDifferences(plan, t.GetAwaiter().GetResult()), cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default);
+        var (origins, sandbox) = Confinement(plan, options);
+        ProcessGroups.ReapLeftovers(workspace.KeelDir);
         var dir = PrepareDirectory(options.Directory);
         var notes = new List<string>();
         var checkedOut = new HashSet<string>(StringComparer.Ordinal);
@@ -97,7 +100,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
                 throw;
             }
             Diagnostics.Trace($"reproduce: {step.Stage}: inputs placed");
-            var replayed = Run(step, code, n, dir);
+            var replayed = Run(step, code, n, dir, origins, sandbox);
             Diagnostics.Trace($"reproduce: {step.Stage}: ran ({replayed.Seconds:0.000} s)");
             steps.Add(replayed);
             var stageRules = rules.GetValueOrDefault(step.Stage) ?? [];
@@ -143,7 +146,10 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         var envDiffs = await comparing.ConfigureAwait(false);
         Diagnostics.Trace("reproduce: environment compared");
         var causes = passed ? [] : LikelyCauses(outputs, envDiffs, plan);
-        var report = new ReproductionReport(subject.Node.Label, subject.Node.Digest, dir, kept, passed, steps, outputs, envDiffs, causes, notes, null, clock.Elapsed.TotalSeconds);
+        var report = new ReproductionReport(subject.Node.Label, subject.Node.Digest, dir, kept, passed, steps, outputs, envDiffs, causes, notes, null, clock.Elapsed.TotalSeconds)
+        {
+            Sandbox = steps.Any(s => s.Sandboxed) ? sandbox!.Describe() : null,
+        };
         if (options.Record)
         {
             var runId = await new ReproductionRecorder(workspace).RecordAsync(plan, report, reproducedOf, environment, cancellationToken).ConfigureAwait(false);
@@ -221,21 +227,47 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         }
     }
 
-    private ReplayedStep Run(RecordedStep step, string code, int n, string dir)
+    /// <summary>
+    /// Which steps' code came from a bundle, and the sandbox they run in: none when every step is
+    /// the workspace's own or the user said --trust-code; a refusal when one is needed and none can be made.
+    /// </summary>
+    private (Dictionary<string, CodeOrigin> Origins, CodeSandbox? Sandbox) Confinement(ReproductionPlan plan, ReproduceOptions options)
     {
-        if (step.Command is null) return new ReplayedStep(step.Stage, step.RunId, null, step.Seed, "no_command", null, 0, null);
+        var origins = ImportedRuns.Load(workspace.KeelDir);
+        var foreign = plan.Steps.Where(s => s.Command is not null && origins.ContainsKey(s.RunId)).ToList();
+        if (foreign.Count == 0 || options.TrustCode) return (origins, null);
+        var sandbox = CodeSandbox.TryCreate(options.Limits ?? SandboxLimits.Default, out var problem);
+        if (sandbox is null)
+        {
+            var first = foreign[0];
+            throw new NoSandboxException($"the recorded command of {first.Stage} came from {origins[first.RunId]} and no sandbox can be made here: {problem}; "
+                + "install bubblewrap (apt-get install bubblewrap) or, if you trust this code, rerun with --trust-code to run it unconfined");
+        }
+        return (origins, sandbox);
+    }
+
+    private ReplayedStep Run(RecordedStep step, string code, int n, string dir, Dictionary<string, CodeOrigin> origins, CodeSandbox? sandbox)
+    {
+        var origin = origins.GetValueOrDefault(step.RunId) ?? CodeOrigin.Workspace;
+        var confined = origin.FromBundle ? sandbox : null;
+        if (step.Command is null) return new ReplayedStep(step.Stage, step.RunId, null, step.Seed, "no_command", null, 0, null) { Origin = origin.ToString() };
         foreach (var o in step.Outputs.Where(o => o.Path is not null && o.Kind != "log"))
         {
             var full = Path.Combine(code, o.Path!);
             if (File.Exists(full)) File.Delete(full);
             else if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
         }
-        progress?.Report($"running {step.Stage}: {step.Command}");
+        progress?.Report($"running {step.Stage}{(confined is null ? "" : " in the sandbox")}: {step.Command}");
         var env = new Dictionary<string, string> { ["KEEL_REPRODUCE"] = "1" };
         if (step.Seed is { } seed) env[SeedSource.Variable] = seed;
         var log = Path.Combine(dir, "logs", $"{n:00}-{Safe(step.Stage)}.log");
-        var r = ProcessRunner.Run(code, "/bin/bash", ["-c", step.Command], env, log);
-        return new ReplayedStep(step.Stage, step.RunId, step.Command, step.Seed, r.ExitCode == 0 ? "ok" : "failed", r.ExitCode, r.Wall.TotalSeconds, log);
+        var r = StepRunner.Run(code, step.Command, env, log, workspace.Root, workspace.KeelDir, confined);
+        var status = r.TimedOut ? "timed_out" : r.ExitCode == 0 ? "ok" : "failed";
+        return new ReplayedStep(step.Stage, step.RunId, step.Command, step.Seed, status, r.ExitCode, r.Wall.TotalSeconds, log)
+        {
+            Origin = origin.ToString(),
+            Sandboxed = confined is not null,
+        };
     }
 
     private List<EnvironmentDifference> EnvironmentDifferences(ReproductionPlan plan, SortedDictionary<string, object?> environment)

@@ -14,6 +14,13 @@ public static class VerificationMarkdown
         sb.Append(inv, $"# Verification of `{r.Subject}`: {r.Verdict.ToUpperInvariant()}\n\n");
         sb.Append(inv, $"- digest: `{r.SubjectDigest}`\n- started: {r.StartedAt:O}, finished: {r.FinishedAt:O}\n");
         sb.Append(inv, $"- attestation: `{Path.GetFileName(r.Attestation)}`{(r.SignedBy is null ? " (unsigned)" : $", signed by `{r.SignedBy}`")}\n\n");
+        sb.Append("## Code\n\n");
+        foreach (var o in r.CodeOrigins) sb.Append(inv, $"- from {o}\n");
+        sb.Append(r.Reproduction is null ? "- nothing ran (no reproduction)\n"
+            : r.Sandbox is not null ? $"- code from a bundle ran in a sandbox ({r.Sandbox})\n"
+            : r.Reproduction.Steps.Any(s => s.Origin != Bundles.CodeOrigin.Workspace.ToString() && s.Command is not null) ? "- code from a bundle ran UNCONFINED (--trust-code)\n"
+            : "- the workspace's own code ran unconfined\n");
+        sb.Append('\n');
         sb.Append(inv, $"## Integrity: {(r.IntegrityPassed ? "pass" : "FAIL")}\n\n{r.ObjectsChecked} objects re-hashed, {r.RunsChecked} lineage roots recomputed.\n\n");
         foreach (var p in r.IntegrityProblems)
             sb.Append(inv, $"- **{p.Label}** ({p.Kind}, node {p.Node}): {p.Problem}{(p.Feeds.Count > 0 ? $"; feeds {string.Join(", ", p.Feeds)}" : "")}\n");

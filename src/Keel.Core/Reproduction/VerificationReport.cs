@@ -23,4 +23,11 @@ public sealed record VerificationReport(
     string? SignedBy,
     IReadOnlyList<string> Notes,
     DateTimeOffset StartedAt,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt)
+{
+    /// <summary>Where the recorded code upstream came from: this workspace's history, or a bundle and who signed it.</summary>
+    public IReadOnlyList<string> CodeOrigins { get; init; } = [];
+
+    /// <summary>How the reproduction's code from a bundle was confined; null when none ran confined.</summary>
+    public string? Sandbox { get; init; }
+}

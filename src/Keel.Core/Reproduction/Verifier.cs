@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Keel.Lineage;
 using Keel.Reproduction.Attestations;
+using Keel.Reproduction.Bundles;
 using Keel.Workspaces;
 
 namespace Keel.Reproduction;
@@ -15,6 +16,9 @@ namespace Keel.Reproduction;
 public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore keys, IBehaviourTestRunner? tests, IProgress<string>? progress = null)
 {
     public const string AttestationsFolder = "attestations";
+
+    /// <summary>How the reproduction runs: --trust-code and the sandbox's limits.</summary>
+    public ReproduceOptions Reproduction { get; init; } = new(null);
 
     public async Task<VerificationReport> VerifyAsync(ResolvedNode subject, bool reproduce, string reportDir, string keelVersion, CancellationToken cancellationToken)
     {
@@ -35,9 +39,9 @@ public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore k
             progress?.Report("reproduction");
             try
             {
-                reproduction = await new Reproducer(workspace, index, progress).ReproduceAsync(subject, new ReproduceOptions(null), cancellationToken).ConfigureAwait(false);
+                reproduction = await new Reproducer(workspace, index, progress).ReproduceAsync(subject, Reproduction with { Directory = null, Record = true }, cancellationToken).ConfigureAwait(false);
             }
-            catch (KeelException e)
+            catch (KeelException e) when (e is not NoSandboxException)
             {
                 reproductionError = e.Message;
             }
@@ -45,9 +49,17 @@ public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore k
         else notes.Add("reproduction skipped (--no-reproduce)");
         if (behaviour.Status == "not_available") notes.Add("behaviour tests were not run: no runner is installed in this build");
 
+        var origins = CodeOrigins(subject, cancellationToken);
+        var sandbox = reproduction?.Sandbox;
+        if (reproduction is { } ran && ran.Steps.Any(st => st.Origin != CodeOrigin.Workspace.ToString() && !st.Sandboxed && st.Command is not null))
+            notes.Add("code from a bundle ran unconfined, on this machine with your permissions, because you said --trust-code");
         var passed = integrity.Intact && behaviour.Status != "fail" && reproductionError is null && (reproduction?.Passed ?? true);
         var report = new VerificationReport(subject.Node.Label, subject.Node.Digest, passed ? "pass" : "fail", integrity.Intact, integrity.ObjectsChecked, integrity.Runs,
-            problems, behaviour, reproduction, reproductionError, null, null, notes, started, workspace.Time.GetUtcNow());
+            problems, behaviour, reproduction, reproductionError, null, null, notes, started, workspace.Time.GetUtcNow())
+        {
+            CodeOrigins = origins,
+            Sandbox = sandbox,
+        };
 
         Directory.CreateDirectory(reportDir);
         var (attestation, signedBy) = Attest(subject, report, integrity.Log, reportDir, keelVersion, cancellationToken);
@@ -70,6 +82,10 @@ public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore k
             ["reproduction"] = report.Reproduction is { } r ? (r.Passed ? "pass" : "fail") : report.ReproductionError is null ? "skipped" : "error",
             // The signed head pins the whole lineage log as it stood: a later rewrite of any record or seal no longer matches it.
             ["lineage_log"] = new JsonObject { ["entries"] = log.Entries, ["head"] = log.Head?.ToString(), ["first_run"] = log.FirstRun },
+            ["checked"] = new JsonArray([.. Checked(report).Select(c => (JsonNode)JsonValue.Create(c))]),
+            ["code_origin"] = new JsonArray([.. report.CodeOrigins.Select(c => (JsonNode)JsonValue.Create(c))]),
+            ["sandboxed"] = report.Sandbox is not null,
+            ["sandbox"] = report.Sandbox,
         };
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(report, ReportJson.Options));
         var statement = ProvenanceStatement.Build(workspace.Objects, plan, summary, json, keelVersion, report.StartedAt, report.FinishedAt, report.Reproduction?.RunId ?? "verify");
@@ -93,6 +109,22 @@ public sealed class Verifier(Workspace workspace, LineageIndex index, KeyStore k
             File.WriteAllText(Path.Combine(keep, $"{report.FinishedAt.ToUnixTimeMilliseconds()}.dsse.json"), envelope);
         }
         return (file, s.KeyId);
+    }
+
+    private static IEnumerable<string> Checked(VerificationReport r)
+    {
+        yield return "integrity";
+        if (r.BehaviourTests.Status is "pass" or "fail") yield return "behaviour_tests";
+        if (r.Reproduction is not null) yield return "reproduction";
+    }
+
+    /// <summary>Where the recorded commands upstream of the subject came from, each named once.</summary>
+    private List<string> CodeOrigins(ResolvedNode subject, CancellationToken cancellationToken)
+    {
+        var graph = LineageClosure.UpstreamAsync(workspace.Metadata, index, subject.Index, long.MaxValue, cancellationToken).GetAwaiter().GetResult();
+        var plan = ReproductionPlan.Build(graph, subject.Node);
+        var imported = ImportedRuns.Load(workspace.KeelDir);
+        return [.. plan.Steps.Select(st => (imported.GetValueOrDefault(st.RunId) ?? CodeOrigin.Workspace).ToString()).Distinct(StringComparer.Ordinal)];
     }
 
     private List<string> ModelsFed(long node)

@@ -84,6 +84,10 @@ public sealed class QuickstartReproductionTests(QuickstartFixture fixture) : IDi
         Assert.Contains("missing from the git repository", verify.Stdout);
         Assert.Contains("used the copy from the imported bundle", verify.Stdout);
         Assert.Contains("VERIFIED models/churn.zip", verify.Stdout);
+        // The trained model's recorded dotnet build and training came from the bundle: they ran in
+        // the sandbox, offline, restoring from the NuGet packages already on this machine
+        Assert.Contains("code ran in a sandbox: bubblewrap: no network", verify.Stdout);
+        Assert.Contains("(sandboxed)", verify.Stdout);
         // The bundle carries the lineage, not the registry: the colleague's workspace has no
         // registered version to test, and verify says so instead of claiming a pass.
         Assert.Contains("behaviour tests: none", verify.Stdout);

@@ -9,6 +9,9 @@ internal sealed class ReproCli(string home)
 {
     public string Home { get; } = home;
 
+    /// <summary>Extra variables for every keel this runs.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public CliResult Run(string cwd, params string[] args)
     {
         using var p = Start(cwd, args);
@@ -38,6 +41,7 @@ internal sealed class ReproCli(string home)
         psi.Environment["KEEL_HOME"] = Home;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         p.StandardInput.Close();
         return p;

@@ -12,9 +12,10 @@ internal static class ReproduceCommand
         var reference = new Argument<string>("ref") { Description = "what to rebuild: models/churn.zip, run:<id>, blake3:<digest>, raw@3, ..." };
         var into = new Option<string?>("--in") { Description = "reproduce in this (new or empty) folder and keep it; default: a temp folder, kept only on failure" };
         var json = CliContext.JsonOption();
+        var (trust, timeLimit, memoryLimit) = SandboxOptions.Create();
         var command = new Command("reproduce", "re-run the recorded steps behind an artifact from the recorded state alone and compare every output within its declared tolerance")
         {
-            reference, into, json,
+            reference, into, json, trust, timeLimit, memoryLimit,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -24,7 +25,7 @@ internal static class ReproduceCommand
             var dir = parse.GetValue(into) is { } d ? Path.GetFullPath(d, CliContext.Cwd) : null;
             var quiet = parse.GetValue(json);
             var progress = quiet ? null : new Progress(m => Console.WriteLine($"  {m}"));
-            var report = await new Reproducer(s.Workspace, s.Index, progress).ReproduceAsync(target, new ReproduceOptions(dir), ct).ConfigureAwait(false);
+            var report = await new Reproducer(s.Workspace, s.Index, progress).ReproduceAsync(target, SandboxOptions.Read(parse, new ReproduceOptions(dir), trust, timeLimit, memoryLimit), ct).ConfigureAwait(false);
             if (quiet) CliContext.WriteJson(report);
             else Print(report);
             return report.Passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
@@ -35,7 +36,9 @@ internal static class ReproduceCommand
     public static void Print(ReproductionReport r)
     {
         foreach (var n in r.Notes) Console.WriteLine($"  note: {n}");
-        foreach (var s in r.Steps) Console.WriteLine($"  step {s.Stage,-12} {s.Status,-10} {s.Seconds,6:0.0}s  seed {s.Seed ?? "-"}");
+        foreach (var o in r.Steps.Where(s => s.Command is not null).GroupBy(s => (s.Origin, s.Sandboxed)))
+            Console.WriteLine($"  code: {string.Join(", ", o.Select(s => s.Stage))} from {o.Key.Origin}, {(o.Key.Sandboxed ? $"ran in the sandbox ({r.Sandbox})" : "ran unconfined")}");
+        foreach (var s in r.Steps) Console.WriteLine($"  step {s.Stage,-12} {s.Status,-10} {s.Seconds,6:0.0}s  seed {s.Seed ?? "-"}{(s.Sandboxed ? "  (sandboxed)" : "")}");
         foreach (var o in r.Outputs)
             Console.WriteLine($"  {Mark(o.Status),-9} {o.Path} [{(o.Tolerance == o.Method ? o.Method : $"{o.Method}, {o.Tolerance}")}]: {o.Detail}");
         if (r.EnvironmentDifferences.Count > 0)

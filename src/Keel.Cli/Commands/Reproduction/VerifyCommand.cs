@@ -18,9 +18,10 @@ internal static class VerifyCommand
         var noReproduce = new Option<bool>("--no-reproduce") { Description = "check integrity and behaviour tests only" };
         var reportDir = new Option<string?>("--report") { Description = "where to write report.json, report.md and the attestation (default: keel-verify-<digest> in the current folder)" };
         var json = CliContext.JsonOption();
+        var (trust, timeLimit, memoryLimit) = SandboxOptions.Create();
         var command = new Command("verify", "integrity, behaviour tests and an independent reproduction, with a signed attestation of the result")
         {
-            reference, noReproduce, reportDir, json,
+            reference, noReproduce, reportDir, json, trust, timeLimit, memoryLimit,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -28,7 +29,10 @@ internal static class VerifyCommand
             var target = await s.Resolver.ResolveAsync(parse.GetValue(reference)!, null, ct).ConfigureAwait(false);
             var dir = Path.GetFullPath(parse.GetValue(reportDir) ?? $"keel-verify-{target.Node.Digest?.Short ?? target.Node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", CliContext.Cwd);
             var quiet = parse.GetValue(json);
-            var verifier = new Verifier(s.Workspace, s.Index, KeyStore.Default(), BehaviourTests.Find() ?? new Keel.Models.Testing.RegistryBehaviourTests(), quiet ? null : new SyncProgress());
+            var verifier = new Verifier(s.Workspace, s.Index, KeyStore.Default(), BehaviourTests.Find() ?? new Keel.Models.Testing.RegistryBehaviourTests(), quiet ? null : new SyncProgress())
+            {
+                Reproduction = SandboxOptions.Read(parse, new ReproduceOptions(null), trust, timeLimit, memoryLimit),
+            };
             var r = await verifier.VerifyAsync(target, !parse.GetValue(noReproduce), dir, KeelVersion, ct).ConfigureAwait(false);
             if (quiet)
             {
@@ -45,6 +49,9 @@ internal static class VerifyCommand
                 ReproduceCommand.Print(rep);
             }
             else Console.WriteLine($"reproduction: {(r.ReproductionError is null ? "skipped" : $"ERROR: {r.ReproductionError}")}");
+            foreach (var o in r.CodeOrigins) Console.WriteLine($"code: from {o}");
+            if (r.Reproduction is not null)
+                Console.WriteLine(r.Sandbox is not null ? $"code ran in a sandbox: {r.Sandbox}" : "code ran unconfined");
             foreach (var n in r.Notes) Console.WriteLine($"note: {n}");
             Console.WriteLine($"{(r.Verdict == "pass" ? "VERIFIED" : "NOT VERIFIED")} {r.Subject}; report {Path.Combine(dir, "report.md")}; attestation {r.Attestation}{(r.SignedBy is null ? " (unsigned)" : $" signed by {r.SignedBy}")}");
             return r.Verdict == "pass" ? ExitCodes.Ok : ExitCodes.CheckFailed;

@@ -88,6 +88,8 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
             var nodes = 0;
             if (!present)
             {
+                // Marked before they land: a kill between the two leaves a mark for runs that never arrived, never an unmarked run.
+                ImportedRuns.Record(workspace.KeelDir, file, signedBy, trusted, graph.Nodes.Where(n => n.Type == NodeType.Run && n.RunId is not null).Select(n => n.RunId!));
                 var ids = await AppendAsync(graph, cancellationToken).ConfigureAwait(false);
                 nodes = ids.Count;
             }

@@ -15,4 +15,5 @@ internal static class BundleJson
 
 [JsonSerializable(typeof(BundleManifest))]
 [JsonSerializable(typeof(BundleLineage))]
+[JsonSerializable(typeof(ImportRecord))]
 internal sealed partial class BundleJsonContext : JsonSerializerContext;
