@@ -5,7 +5,7 @@ namespace Keel.Cli.Tests.Soak;
 
 /// <summary>
 /// CI's short run of <c>scripts/soak</c> (docs/reliability.md): per scenario up to 10 trials of a
-/// random kill -9, bounded to 25 s of trials so two busy cores cannot stretch CI, with a 256 MiB
+/// random kill -9, bounded to 20 s of trials so two busy cores cannot stretch CI, with a 256 MiB
 /// big file instead of 2 GiB. Capture is checked against what /metrics said was logged before the
 /// kill (no timing assumption), with 2 s of slack on the 20 ms beat. No trial may fail or lose
 /// anything. The full run is <c>scripts/soak</c> with no options.
@@ -28,7 +28,7 @@ public sealed class SoakScriptTests(ITestOutputHelper output)
         {
             ArgumentList =
             {
-                Path.Combine(KeelProcess.RepoRoot, "scripts", "soak"), "--only", scenario, "--trials", "10", "--max-seconds", "25",
+                Path.Combine(KeelProcess.RepoRoot, "scripts", "soak"), "--only", scenario, "--trials", "10", "--max-seconds", "20",
                 "--seed", "1616", "--big-mib", "256", "--capture-slack-ms", "2000", "--dir", dir,
             },
             RedirectStandardOutput = true,
