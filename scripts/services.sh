@@ -37,7 +37,7 @@ _svc_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 _svc_install() {
   local missing=() p
-  for p in postgresql-15 swift swift-proxy swift-account swift-container swift-object slurm-wlm slurmrestd munge xfsprogs bubblewrap; do
+  for p in postgresql-15 swift swift-proxy swift-account swift-container swift-object slurm-wlm slurmrestd munge xfsprogs bubblewrap jq curl; do
     dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0

@@ -36,6 +36,12 @@ public static partial class PipelineParser
             var idx = inner.IndexOf("): ", StringComparison.Ordinal);
             throw new PipelineException(new SourceSpan(file, e.Start.Line, e.Start.Column), idx >= 0 ? inner[(idx + 3)..] : inner, "fix the YAML syntax");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet gives up this way, without a position, on some malformed flow lists
+            // (one cut by an invalid byte, one followed by an alias).
+            throw new PipelineException(new SourceSpan(file, 1, 1), "the file is not valid YAML (the parser gave up without a position; look for a '[' or '{' list that is not closed or is followed by more text, or a character that is not valid UTF-8)", "fix the YAML syntax");
+        }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
             throw new PipelineException(new SourceSpan(file, 1, 1), "keel.yaml must be a mapping with a 'stages:' key", "start the file with 'stages:'");
         var ctx = new Context(file, new Dictionary<string, string>());

@@ -66,7 +66,7 @@ public static class Dsse
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json) as JsonObject ?? throw new KeelException("the attestation is not a DSSE envelope (not a JSON object)", ExitCodes.CheckFailed);
+            root = JsonNode.Parse(json, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? throw new KeelException("the attestation is not a DSSE envelope (not a JSON object)", ExitCodes.CheckFailed);
         }
         catch (System.Text.Json.JsonException e)
         {
