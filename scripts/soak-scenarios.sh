@@ -171,6 +171,17 @@ serve_start() {  # DIR PORT: starts keel serve as the victim and waits for /heal
   done
   return 1
 }
+# Starts the victim server on a free port, taking another one when something else bound the port
+# between the check and the bind (free_port cannot reserve it); sets port and url.
+serve_start_anywhere() {  # DIR
+  local i
+  for i in 1 2 3 4 5; do
+    port=$(free_port); url="http://127.0.0.1:$port/v1/models/churn/predict"
+    serve_start "$1" "$port" && return 0
+    grep -q 'address already in use' "$work/victim.err" 2>/dev/null || return 1
+  done
+  return 1
+}
 # One load client: predict requests with its own ids until the server stops answering (at most
 # 3,000 requests or 20 s); each answered id is logged with the time its answer had arrived by.
 serve_client() {  # URL TRIAL CLIENT
@@ -212,8 +223,7 @@ scenario_serve() {
   local ws="$work/serve" port url cutoff logged answered late
   quickstart_fixture
   rm -rf "$ws"; cp -a "$fixtures/quickstart" "$ws"
-  port=$(free_port); url="http://127.0.0.1:$port/v1/models/churn/predict"
-  serve_start "$ws" "$port" || { log "soak: keel serve did not start: $(head -c 500 "$work/victim.err")"; exit 2; }
+  serve_start_anywhere "$ws" || { log "soak: keel serve did not start: $(head -c 500 "$work/victim.err")"; exit 2; }
   for ((t = 1; ; t++)); do more_trials "$t" || break
     rm -f "$work"/answered.* "$work"/client.*.error; touch "$work/answered.1" "$work/answered.2"
     serve_client "$url" "$t" 1 & local c1=$!
@@ -225,7 +235,7 @@ scenario_serve() {
     wait "$c1" "$c2"
     [[ -n "$(cat "$work"/client.*.error 2>/dev/null)" ]] && fail "predict answered $(cat "$work"/client.*.error | sort -u | tr '\n' ' ')"
     check_fsck "$ws"; check_status "$ws"
-    if ! serve_start "$ws" "$port"; then
+    if ! serve_start "$ws" "$port" && ! serve_start_anywhere "$ws"; then
       fail "re-run: keel serve did not start: $(head -c 300 "$work/victim.err")"
       finish_trial serve "$t"; break
     fi
