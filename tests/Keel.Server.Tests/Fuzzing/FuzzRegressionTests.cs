@@ -1,0 +1,38 @@
+using Keel.Core.Tests.Fuzzing;
+
+namespace Keel.Server.Tests.Fuzzing;
+
+/// <summary>Inputs the server's fuzz properties found, shrunk, kept so each defect stays fixed.</summary>
+public sealed class FuzzRegressionTests
+{
+    [Fact]
+    public void SegmentReader_FooterWithAByteInserted_RefusesWithKeelException()
+    {
+        // Found by SegmentReader_MutatedSegment_ReadsOrRefusesClearly: one byte inserted in the
+        // footer made Parquet.Net throw its ThriftProtocolException, which reached keel monitor as
+        // an internal error. Every such insertion must read or be refused as not readable.
+        var seed = ParserProperty.LoadCorpus("capture-segment")[0];
+        for (var at = seed.Length - 600; at < seed.Length - 8; at++)
+        {
+            byte[] input = [.. seed.AsSpan(0, at), 0x0F, .. seed.AsSpan(at)];
+            ParserProperty.AcceptsOrRefusesClearly(CaptureReaderFuzzTests.ReadSegment, input);
+        }
+    }
+
+    [Fact]
+    public void SegmentReader_FirstPageMarkedAsIndexPage_RefusesWithASentence()
+    {
+        // Found by the same property: a page header whose type was changed to INDEX_PAGE (byte 5,
+        // the first page's type, zigzag 1) made Parquet.Net throw "can't read page type
+        // INDEX_PAGE" from the row group, outside the reader's catch; its words, passed on, read
+        // like a raw resource key.
+        var seed = ParserProperty.LoadCorpus("capture-segment")[0];
+        Assert.Equal(0x00, seed[5]);
+        var input = seed.ToArray();
+        input[5] = 0x02;
+
+        var e = Assert.Throws<KeelException>(() => CaptureReaderFuzzTests.ReadSegment(input));
+        Assert.StartsWith("predictions:tiny@1:1700000000000 is not a readable Parquet segment: it is damaged", e.Message, StringComparison.Ordinal);
+        ParserProperty.AcceptsOrRefusesClearly(CaptureReaderFuzzTests.ReadSegment, input);
+    }
+}
