@@ -35,4 +35,22 @@ public sealed class FuzzRegressionTests
         Assert.StartsWith("predictions:tiny@1:1700000000000 is not a readable Parquet segment: it is damaged", e.Message, StringComparison.Ordinal);
         ParserProperty.AcceptsOrRefusesClearly(CaptureReaderFuzzTests.ReadSegment, input);
     }
+
+    [Fact]
+    public void CaptureLogRecovery_HeaderNamesMoreOutputsThanTheRecordsHold_SetsAsideOrReads()
+    {
+        // Found by CaptureLogRecovery_MutatedLog_RecoversOrSetsAsideAsDamaged: a header naming an
+        // output the records do not hold made the record reader index past the record's body;
+        // the IndexOutOfRangeException escaped recovery's damaged-log handling, so the log would
+        // have been retried (and failed) at every start. Now the records do not fit: not read as rows.
+        var seed = ParserProperty.LoadCorpus("capture-log")[0];
+        var text = System.Text.Encoding.Latin1.GetString(seed);
+        var input = System.Text.Encoding.Latin1.GetBytes(text.Replace("\"outputs\":[\"PredictedLabel\",", "\"outputs\":[\"PredictedLabel\",\"abel\",", StringComparison.Ordinal));
+        Assert.NotEqual(seed.Length, input.Length);
+
+        ParserProperty.AcceptsOrRefusesClearly<InvalidDataException>(CaptureReaderFuzzTests.Recover, input);
+        var (_, rows, torn) = Keel.Server.Capture.CaptureLog.Read(new MemoryStream(input));
+        Assert.Empty(rows);
+        Assert.True(torn);
+    }
 }
