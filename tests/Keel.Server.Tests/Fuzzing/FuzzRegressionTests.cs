@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using Keel.Core.Tests.Fuzzing;
 
 namespace Keel.Server.Tests.Fuzzing;
@@ -52,5 +54,24 @@ public sealed class FuzzRegressionTests
         var (_, rows, torn) = Keel.Server.Capture.CaptureLog.Read(new MemoryStream(input));
         Assert.Empty(rows);
         Assert.True(torn);
+    }
+
+    [Fact]
+    public async Task Predict_FieldNameWithAnEscapedLoneSurrogate_Answers400Problem()
+    {
+        // Found by Invocations_MutatedMlflowBody_Answers2xxOr4xxProblemAndKeepsServing: a field name
+        // "\ud800..." (a lone surrogate, escaped) made the one-row fast path throw
+        // InvalidOperationException, answered 500.
+        using var ws = await ServingWorkspace.CreateAsync();
+        await using var factory = new KeelFactory(ws.Workspace, new ServingOptions());
+        using var client = factory.CreateClient();
+        foreach (var path in new[] { "/invocations", "/v1/models/tiny/predict" })
+        {
+            var body = """{"\ud800tenure": 3.0, "charges": 90.0, "contract": "monthly"}""";
+            using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            await HttpBodyFuzzTests.AnswersClearlyAsync(client, path, Encoding.UTF8.GetBytes(body));
+        }
     }
 }
