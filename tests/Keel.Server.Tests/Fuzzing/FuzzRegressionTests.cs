@@ -74,4 +74,31 @@ public sealed class FuzzRegressionTests
             await HttpBodyFuzzTests.AnswersClearlyAsync(client, path, Encoding.UTF8.GetBytes(body));
         }
     }
+
+    [Fact]
+    public void CaptureLogRecovery_ArrayOutputWithNaNOrInfinity_BecomesASegment()
+    {
+        // Found by CaptureLogRecovery_MutatedLog_RecoversOrSetsAsideAsDamaged: an array output
+        // holding NaN or Infinity (which a model can also produce) made the segment writer throw
+        // ArgumentException (JSON has no such numbers), so the log could never be sealed: retried
+        // every second and at every start.
+        var header = new Keel.Server.Capture.CaptureLogHeader("typed", 3, 11, null, [("score", Keel.Registry.FieldType.Number)], ["Probabilities"]);
+        var dir = Path.Combine(Path.GetTempPath(), "keel-nan-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            byte[] bytes;
+            using (var log = Keel.Server.Capture.CaptureLog.Create(dir, header, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)))
+            {
+                log.Append("a", 0, 1_700_000_000_000, null, [0.5], [new[] { double.NaN, double.PositiveInfinity, 0.25 }]);
+                log.Flush();
+                bytes = File.ReadAllBytes(log.Path);
+            }
+
+            CaptureReaderFuzzTests.Recover(bytes);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
