@@ -66,8 +66,9 @@ internal static class SingleRowReader
             // Exactly one object, every field once, nothing after it.
             if (reader.TokenType != JsonTokenType.EndObject || set != fields.Count || reader.Read()) return false;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Malformed, or text the reader cannot decode (an escaped lone surrogate, "\ud800"): the general path names the problem.
             return false;
         }
         values = row;

@@ -60,8 +60,19 @@ internal sealed class CaptureLog : IDisposable
         var path = System.IO.Path.Combine(directory, name);
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
         var log = new CaptureLog(path, file, header, now, columns ?? new CaptureColumns(header, 1024), buffer ?? new ArrayBufferWriter<byte>(64 * 1024));
-        log.WriteHeader();
-        log.Flush();
+        try
+        {
+            log.WriteHeader();
+            log.Flush();
+        }
+        catch (IOException)
+        {
+            // A full disk: leave no headerless log behind (the next start would set it aside as damaged).
+            log._buffer.ResetWrittenCount();
+            file.Dispose();
+            File.Delete(path);
+            throw;
+        }
         return log;
     }
 
@@ -85,7 +96,25 @@ internal sealed class CaptureLog : IDisposable
     public void Flush()
     {
         if (_buffer.WrittenCount == 0) return;
-        _file.Write(_buffer.WrittenSpan);
+        var end = _file.Position;
+        try
+        {
+            _file.Write(_buffer.WrittenSpan);
+        }
+        catch (IOException)
+        {
+            // A write that fails midway (a full disk) may have left part of the batch in the file:
+            // cut it off, so the log holds exactly the rows kept in memory and counted as logged.
+            try
+            {
+                _file.SetLength(end);
+            }
+            catch (IOException)
+            {
+                // Then recovery reads what whole records are there; the caller counts the batch as dropped.
+            }
+            throw;
+        }
         _buffer.ResetWrittenCount();
         _unflushed = 0;
     }

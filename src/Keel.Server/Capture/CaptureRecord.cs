@@ -97,8 +97,9 @@ internal static class CaptureRecord
             if (at != size) return false;
             row = new LoggedRow(id, index, time, flags, inputs, outputs);
         }
-        catch (ArgumentOutOfRangeException)
+        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
+            // A body shorter than the header's fields say (span slices throw the first, span indexing the second).
             return false;
         }
         rest = rest[(5 + size)..];
@@ -177,6 +178,7 @@ internal static class CaptureRecord
             case Numbers:
                 var n = BinaryPrimitives.ReadInt32LittleEndian(body[at..]);
                 at += 4;
+                if (n < 0 || n > (body.Length - at) / 8) throw new ArgumentOutOfRangeException(nameof(body), "an array longer than its record");
                 var a = new double[n];
                 for (var i = 0; i < n; i++) { a[i] = BinaryPrimitives.ReadDoubleLittleEndian(body[at..]); at += 8; }
                 return a;

@@ -34,6 +34,7 @@ internal sealed partial class CaptureWriter(
     private readonly SemaphoreSlim _logging = new(1, 1);
     private readonly SemaphoreSlim _sealingLock = new(1, 1);
     private Task _sealTask = Task.CompletedTask;
+    private bool _appendFailing;
     private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _lastAttempt;
     private bool _failed;
@@ -204,7 +205,7 @@ internal sealed partial class CaptureWriter(
                     {
                         capture.CountLost(1, CaptureDropReason.LogFailed);
                         metrics.CaptureFailures.Inc();
-                        LogAppendFailed(logger, row.Model.Version.Ref, e.Message);
+                        AppendFailed(row.Model.Version.Ref, e);
                         continue;
                     }
                 }
@@ -213,22 +214,39 @@ internal sealed partial class CaptureWriter(
                 logged++;
             }
         }
+        var flushed = false;
         foreach (var log in touched)
         {
             try
             {
                 log.Flush();
+                flushed = true;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The rows of this batch are lost (a full disk, say); the log keeps what it had.
-                capture.CountLost(log.Discard(), CaptureDropReason.LogFailed);
+                var lost = log.Discard();
+                logged -= lost;
+                capture.CountLost(lost, CaptureDropReason.LogFailed);
                 metrics.CaptureFailures.Inc();
-                LogAppendFailed(logger, log.Header.Ref, e.Message);
+                AppendFailed(log.Header.Ref, e);
             }
+        }
+        if (flushed && _appendFailing)
+        {
+            _appendFailing = false;
+            LogAppendWorks(logger);
         }
         metrics.CaptureLogged.Inc(logged);
         metrics.CaptureQueued.Set(capture.Reader.Count);
+    }
+
+    /// <summary>Logs the first failure to append (a full disk fails every beat): one line until appending works again.</summary>
+    private void AppendFailed(string model, Exception e)
+    {
+        if (_appendFailing) return;
+        _appendFailing = true;
+        LogAppendFailed(logger, model, e.Message);
     }
 
     /// <summary>Turns the logs a stopped or killed server left behind into segments; a log another live server holds is skipped.</summary>
@@ -335,8 +353,11 @@ internal sealed partial class CaptureWriter(
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "could not store a predictions segment of {Model} ({Rows} rows kept in the capture log for the next attempt): {Reason}")]
     private static partial void LogStoreFailed(ILogger logger, string model, int rows, string reason);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "could not append captured rows of {Model} to the capture log (those rows are lost, counted in keel_capture_failures_total): {Reason}")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "could not append captured rows of {Model} to the capture log: {Reason}; until it works again the rows are dropped, counted in keel_capture_dropped_total{{reason=\"log_failed\"}} (this is logged once)")]
     private static partial void LogAppendFailed(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "appending to the capture log works again; see keel_capture_dropped_total{{reason=\"log_failed\"}} for the rows dropped meanwhile")]
+    private static partial void LogAppendWorks(ILogger logger);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "recovered {Rows} captured rows of {Model} from {File}, left by a server that stopped without sealing it{Torn}")]
     private static partial void LogRecovered(ILogger logger, int rows, string model, string file, string torn);

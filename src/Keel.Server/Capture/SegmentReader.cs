@@ -17,16 +17,22 @@ internal static class SegmentReader
 
     public static async Task<PredictionBatch> ReadAsync(Stream stream, string label, CancellationToken cancellationToken)
     {
-        ParquetReader reader;
         try
         {
-            reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await ReadSegmentAsync(stream, label, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not (KeelException or OperationCanceledException or OutOfMemoryException))
         {
-            throw new KeelException($"{label} is not a readable Parquet segment ({e.Message}); check the object store with keel fsck");
+            // Parquet.Net reports a damaged file with whatever its decoders throw (its Thrift
+            // exceptions, index and overflow errors, ...) and messages in its own terms
+            // ("can't read page type INDEX_PAGE"): all mean the same to a user.
+            throw new KeelException($"{label} is not a readable Parquet segment: it is damaged ({e.GetType().Name}); check the object store with keel fsck");
         }
+    }
 
+    private static async Task<PredictionBatch> ReadSegmentAsync(Stream stream, string label, CancellationToken cancellationToken)
+    {
+        ParquetReader reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             DataField[] fields = reader.Schema.DataFields;

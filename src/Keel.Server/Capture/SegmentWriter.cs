@@ -140,12 +140,15 @@ internal static class SegmentWriter
         return into.AsMemory(0, values.Length);
     }
 
+    // A model may output NaN or Infinity (in an array too): written as "NaN", "Infinity", since JSON has no such numbers.
+    private static readonly JsonSerializerOptions NamedFloats = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>A value in a text column: text as it is, anything else as JSON.</summary>
     private static string? AsText(byte kind, double number, object? other) => kind switch
     {
         CaptureColumns.OutNull => null,
-        CaptureColumns.OutNumber => JsonSerializer.Serialize(number),
+        CaptureColumns.OutNumber => JsonSerializer.Serialize(number, NamedFloats),
         CaptureColumns.OutBool => number != 0 ? "true" : "false",
-        _ => other as string ?? JsonSerializer.Serialize(other),
+        _ => other as string ?? JsonSerializer.Serialize(other, NamedFloats),
     };
 }

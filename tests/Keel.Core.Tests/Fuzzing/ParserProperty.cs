@@ -18,27 +18,34 @@ internal static partial class ParserProperty
     public static int Seconds =>
         int.TryParse(Environment.GetEnvironmentVariable("KEEL_FUZZ_SECONDS"), out var s) && s > 0 ? s : 3;
 
-    public static void Holds(string corpus, Action<byte[]> parse, params string[] tokens)
+    public static void Holds(string corpus, Action<byte[]> parse, params string[] tokens) =>
+        Inputs(corpus, tokens).Sample(input => AcceptsOrRefusesClearly(parse, input), time: Seconds, threads: 1,
+            print: Show);
+
+    /// <summary>A file of tests/fuzz-corpus/<paramref name="corpus"/> with up to 8 edits (also used by Keel.Server.Tests, which links this file).</summary>
+    public static Gen<byte[]> Inputs(string corpus, params string[] tokens)
     {
         var seeds = LoadCorpus(corpus);
         var words = tokens.Concat(["\0", "\"", "'", "\n", "\r\n", "\\", "{", "}", "[", "]", ":", ",", "-1", "1e999", "NaN", "\uFFFD", "\u00e9"])
             .Select(Encoding.UTF8.GetBytes).ToArray();
         // Each input is a seed and up to 8 edits: (what, where, byte or token, length).
         var edit = Gen.Select(Gen.Int[0, 6], Gen.Int[0, int.MaxValue], Gen.Int[0, 255], Gen.Int[1, 64]);
-        var gen = Gen.Select(Gen.Int[0, seeds.Count - 1], edit.Array[0, 8], (s, edits) => Mutate(seeds[s], edits, words));
-        gen.Sample(input => AcceptsOrRefusesClearly(parse, input), time: Seconds, threads: 1,
-            print: Show);
+        return Gen.Select(Gen.Int[0, seeds.Count - 1], edit.Array[0, 8], (s, edits) => Mutate(seeds[s], edits, words));
     }
 
     /// <summary>Runs one input; throws (so CsCheck shrinks it) when the parser breaks the property.</summary>
-    public static void AcceptsOrRefusesClearly(Action<byte[]> parse, byte[] input)
+    public static void AcceptsOrRefusesClearly(Action<byte[]> parse, byte[] input) => AcceptsOrRefusesClearly<KeelException>(parse, input);
+
+    /// <summary>The same, for a reader whose caller takes <typeparamref name="TRefusal"/> as its refusal (the capture log's recovery: <see cref="InvalidDataException"/>).</summary>
+    public static void AcceptsOrRefusesClearly<TRefusal>(Action<byte[]> parse, byte[] input)
+        where TRefusal : Exception
     {
         var task = Task.Run(() => parse(input));
         try
         {
             if (!task.Wait(HangLimit)) throw new TimeoutException($"the parser did not finish within {HangLimit.TotalSeconds} s");
         }
-        catch (AggregateException e) when (e.InnerException is KeelException refusal)
+        catch (AggregateException e) when (e.InnerException is TRefusal refusal)
         {
             var message = refusal.Message;
             if (string.IsNullOrWhiteSpace(message)) throw new InvalidOperationException("refused with an empty message", refusal);
@@ -46,12 +53,12 @@ internal static partial class ParserProperty
         }
         catch (AggregateException e) when (e.InnerException is not null)
         {
-            throw new InvalidOperationException($"not a KeelException: {e.InnerException.GetType().Name}: {e.InnerException.Message}", e.InnerException);
+            throw new InvalidOperationException($"not a {typeof(TRefusal).Name}: {e.InnerException.GetType().Name}: {e.InnerException.Message}", e.InnerException);
         }
     }
 
     /// <summary>The input as a C# string literal body: printable ASCII as is, every other byte as \xNN.</summary>
-    private static string Show(byte[] input)
+    public static string Show(byte[] input)
     {
         var text = new StringBuilder($"{input.Length} bytes: ");
         foreach (var b in input)
@@ -80,7 +87,7 @@ internal static partial class ParserProperty
         return [.. bytes];
     }
 
-    private static List<byte[]> LoadCorpus(string name)
+    public static List<byte[]> LoadCorpus(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keel.slnx"))) dir = dir.Parent;
