@@ -29,7 +29,7 @@ public sealed class SoakScriptTests(ITestOutputHelper output)
             ArgumentList =
             {
                 Path.Combine(KeelProcess.RepoRoot, "scripts", "soak"), "--only", scenario, "--trials", "10", "--max-seconds", "20",
-                "--seed", "1616", "--big-mib", "256", "--capture-slack-ms", "2000", "--dir", dir,
+                "--seed", "1616", "--big-mib", "256", "--capture-slack-ms", "2000", "--orphan-grace-ms", "10000", "--dir", dir,
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
