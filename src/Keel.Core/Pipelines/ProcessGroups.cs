@@ -9,7 +9,10 @@ namespace Keel.Pipelines;
 /// Keeps a stage's processes from outliving keel. A stage starts as the leader of a session of
 /// its own (<c>setsid</c>), so its whole tree is one process group that keel kills at once; a
 /// supervising shell carries a parent-death signal (<c>setpriv --pdeathsig HUP</c>) and kills
-/// the group when it arrives, so a <c>kill -9</c> of keel takes the stage with it. Each running
+/// the group when it arrives, so a <c>kill -9</c> of keel takes the stage with it. The signals
+/// it traps are first reset to their default (<c>env --default-signal</c>): a shell cannot trap
+/// a signal that was ignored when it started, and keel started under <c>nohup</c> would pass
+/// SIGHUP on ignored. Each running
 /// group is also recorded under <c>.keel/processes</c> (with start times, which defeat pid
 /// reuse) so that the next command can end what a dead keel left, should the signal be missed.
 /// </summary>
@@ -19,7 +22,7 @@ internal static class ProcessGroups
 
     private const int SigKill = 9;
 
-    private static readonly bool HasUtilLinux = File.Exists("/usr/bin/setsid") && File.Exists("/usr/bin/setpriv");
+    private static readonly bool HasUtilLinux = File.Exists("/usr/bin/setsid") && File.Exists("/usr/bin/setpriv") && File.Exists("/usr/bin/env");
 
     private static readonly Lazy<string> Self = new(() => $"{Environment.ProcessId} {StartTime(Environment.ProcessId)}");
 
@@ -33,7 +36,8 @@ internal static class ProcessGroups
         $"trap 'kill -KILL 0' HUP TERM INT; [ \"$PPID\" = {Environment.ProcessId} ] || kill -KILL 0; ";
 
     /// <summary>
-    /// Points <paramref name="psi"/> at <c>setsid setpriv --pdeathsig HUP -- bash -c SCRIPT</c>;
+    /// Points <paramref name="psi"/> at <c>setsid env --default-signal=HUP,INT,TERM setpriv
+    /// --pdeathsig HUP -- bash -c SCRIPT</c>;
     /// SCRIPT should begin with <see cref="SupervisorPrologue"/> and run the stage in the
     /// background with <c>wait</c>, since bash runs traps only between commands.
     /// </summary>
@@ -43,7 +47,10 @@ internal static class ProcessGroups
         if (HasUtilLinux && OperatingSystem.IsLinux())
         {
             psi.FileName = "/usr/bin/setsid";
-            foreach (var a in (string[])["/usr/bin/setpriv", "--pdeathsig", "HUP", "--", "/bin/bash"]) psi.ArgumentList.Add(a);
+            foreach (var a in (string[])["/usr/bin/env", "--default-signal=HUP,INT,TERM", "/usr/bin/setpriv", "--pdeathsig", "HUP", "--", "/bin/bash"])
+            {
+                psi.ArgumentList.Add(a);
+            }
         }
         else psi.FileName = "/bin/bash";
         psi.ArgumentList.Add("-c");

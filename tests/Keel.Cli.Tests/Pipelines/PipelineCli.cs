@@ -73,9 +73,12 @@ internal sealed class PipelineCli : IDisposable
     /// <summary>Starts keel in the workspace with redirected output; the caller reads and waits.</summary>
     public Process Start(params string[] args) => StartIn(Root, args);
 
-    private Process StartIn(string cwd, string[] args)
+    /// <summary>Starts keel through <paramref name="wrapper"/> (such as <c>nohup</c>, which execs keel in its place).</summary>
+    public Process StartUnder(string wrapper, params string[] args) => StartIn(Root, [Binary, .. args], wrapper);
+
+    private Process StartIn(string cwd, string[] args, string? wrapper = null)
     {
-        var psi = new ProcessStartInfo(Binary)
+        var psi = new ProcessStartInfo(wrapper ?? Binary)
         {
             WorkingDirectory = cwd,
             RedirectStandardOutput = true,
