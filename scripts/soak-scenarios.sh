@@ -6,50 +6,41 @@
 # add-big: one large file (2 GiB by default) into a fresh store each trial; the re-run must record
 # big@1 with the digest of an uninterrupted add.
 scenario_add_big() {
-  local ws="$work/add-big" big dur expected out
+  local ws="$work/add-big" big
   big="$(big_fixture)"
   mkdir -p "$ws"; rm -f "$ws/big.bin"
   ln "$big" "$ws/big.bin" 2>/dev/null || cp "$big" "$ws/big.bin"
-  fresh_workspace "$ws"
-  dur=$(calibrate "$ws" add big.bin --json) || return 1
-  expected="$(jq -r .digest "$work/calibrate.out")"
-  log "  an uninterrupted add takes $dur ms"
-  for ((t = 1; ; t++)); do more_trials "$t" || break
-    fresh_workspace "$ws"
-    delay=$(kill_delay "$dur")
-    start_victim "$ws" "$K" add big.bin; sleep_ms "$delay"; kill_victim
-    check_fsck "$ws"; check_status "$ws"
-    out="$(cd "$ws" && kq add big.bin --json 2>"$work/rerun.err")" || fail "re-run of add exit $?: $(head -c 300 "$work/rerun.err")"
-    if [[ -n "$out" ]]; then
-      [[ "$(jq -r .ref <<<"$out")" == big@1 ]] || fail "re-run recorded $(jq -r .ref <<<"$out"), not big@1"
-      [[ "$(jq -r .digest <<<"$out")" == "$expected" ]] || fail "re-run recorded digest $(jq -r .digest <<<"$out"), not $expected"
-    fi
-    check_no_temp "$ws"
-    finish_trial add-big "$t"
-  done
+  add_trials add-big "$ws" big.bin big
 }
 
 # add-small: 20,000 files of 2 KiB (100 folders), fresh store each trial.
 scenario_add_small() {
-  local ws="$work/add-small" tree dur expected out
+  local ws="$work/add-small" tree
   tree="$(small_fixture)"
   if [[ ! -d "$ws/small" ]]; then mkdir -p "$ws"; cp -al "$tree" "$ws/small" 2>/dev/null || cp -a "$tree" "$ws/small"; fi
+  add_trials add-small "$ws" small small
+}
+
+# The trials of an add scenario: SCENARIO WS PATH DATASET. Each kills `keel add PATH` in a fresh
+# store; the re-run must record DATASET@1 with the digest of an uninterrupted add.
+add_trials() {
+  local scenario="$1" ws="$2" path="$3" name="$4" dur expected out delay t
   fresh_workspace "$ws"
-  dur=$(calibrate "$ws" add small --json) || return 1
+  dur=$(calibrate "$ws" add "$path" --json) || return 1
   expected="$(jq -r .digest "$work/calibrate.out")"
   log "  an uninterrupted add takes $dur ms"
   for ((t = 1; ; t++)); do more_trials "$t" || break
     fresh_workspace "$ws"
     delay=$(kill_delay "$dur")
-    start_victim "$ws" "$K" add small; sleep_ms "$delay"; kill_victim
+    start_victim "$ws" "$K" add "$path"; sleep_ms "$delay"; kill_victim
     check_fsck "$ws"; check_status "$ws"
-    out="$(cd "$ws" && kq add small --json 2>"$work/rerun.err")" || fail "re-run of add exit $?: $(head -c 300 "$work/rerun.err")"
+    out="$(cd "$ws" && kq add "$path" --json 2>"$work/rerun.err")" || fail "re-run of add exit $?: $(head -c 300 "$work/rerun.err")"
     if [[ -n "$out" ]]; then
-      [[ "$(jq -r .ref <<<"$out")" == small@1 ]] || fail "re-run recorded $(jq -r .ref <<<"$out"), not small@1"
+      [[ "$(jq -r .ref <<<"$out")" == "$name@1" ]] || fail "re-run recorded $(jq -r .ref <<<"$out"), not $name@1"
       [[ "$(jq -r .digest <<<"$out")" == "$expected" ]] || fail "re-run recorded digest $(jq -r .digest <<<"$out"), not $expected"
     fi
     check_no_temp "$ws"
-    finish_trial add-small "$t"
+    finish_trial "$scenario" "$t"
   done
 }
 

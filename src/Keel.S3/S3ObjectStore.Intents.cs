@@ -92,7 +92,7 @@ internal sealed partial class S3ObjectStore : IWriterExclusion
             token = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
         while (token is not null);
-        var now = all.Where(m => m.Key == ownKey).Select(m => m.At).DefaultIfEmpty(DateTime.UtcNow).First();
+        var now = all.Where(m => m.Key == ownKey).Select(m => m.At).DefaultIfEmpty(_time.GetUtcNow().UtcDateTime).First();
         return all
             .Where(m => m.Key != ownKey && m.Key[folder.Length..].StartsWith(prefix, StringComparison.Ordinal) && now - m.At < MarkerExpiry)
             .Select(m => m.Key)
@@ -103,7 +103,7 @@ internal sealed partial class S3ObjectStore : IWriterExclusion
     {
         var args = Environment.GetCommandLineArgs();
         var command = string.Join(' ', args.Take(3).Select((a, i) => i == 0 ? Path.GetFileName(a) : a));
-        var body = $"{command} (pid {Environment.ProcessId} on {Environment.MachineName}, since {DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)})";
+        var body = $"{command} (pid {Environment.ProcessId} on {Environment.MachineName}, since {_time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)})";
         Call(() => _client.PutObjectAsync(new PutObjectRequest
         {
             BucketName = _location.Bucket,

@@ -22,9 +22,11 @@ internal sealed partial class S3ObjectStore : IObjectStore, INamedObjects, IList
     private readonly AmazonS3Client _client;
     private readonly string _cacheDir;
     private readonly Lazy<bool> _bucketChecked;
+    private readonly TimeProvider _time;
 
-    public S3ObjectStore(string uri, string cacheDir)
+    public S3ObjectStore(string uri, string cacheDir, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _location = S3Location.Parse(uri);
         var config = new AmazonS3Config
         {

@@ -1,4 +1,5 @@
 using Keel.Objects;
+using Keel.Testing;
 
 namespace Keel.Cli.Tests;
 
@@ -26,11 +27,7 @@ public sealed class FsckGcTests
         ws.Keel("add", "raw");
         var entry = ws.Keel("datasets", "show", "raw@1", "--files", "--json").Json().GetProperty("files")[2];
         var digest = entry.GetProperty("digest").GetString()!;
-        var path = ws.ObjectPath(digest);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length / 2] ^= 0x01;
-        File.WriteAllBytes(path, bytes);
+        Tamper.FlipByte(ws.ObjectPath(digest));
 
         var text = ws.Keel("fsck");
         var json = ws.Keel("fsck", "--json");

@@ -1,4 +1,5 @@
 using Keel.Objects;
+using Keel.Testing;
 using Keel.Tests.Shared;
 
 namespace Keel.Cli.Tests.Models;
@@ -10,24 +11,13 @@ namespace Keel.Cli.Tests.Models;
 /// </summary>
 public sealed class DamagedObjectFixture : IDisposable
 {
-    public const string Yaml = """
-        stages: {}
-        models:
-          tiny:
-            label: churned
-            holdout: data/holdout.csv
-            tests:
-              - {name: auc-floor, type: metric, metric: auc, min: 0.6}
-              - {name: schema, type: schema}
-        """;
-
     private readonly TempWorkspace _template;
 
     public DamagedObjectFixture()
     {
         _template = TempWorkspace.Init();
         TinyChurnModel.Train(_template.PathOf("data"));
-        _template.Write("keel.yaml", Yaml);
+        _template.Write("keel.yaml", TinyModelYaml.WithTests);
         Check(_template.Keel("models", "register", "tiny", "--path", "data/model.zip", "--train", "data/train.csv"));
         ModelDigest = ContentHasher.HashFile(_template.PathOf("data/model.zip"));
         _template.Write("rows/a.txt", "first file\n");
@@ -47,36 +37,16 @@ public sealed class DamagedObjectFixture : IDisposable
     internal TempWorkspace Copy()
     {
         var copy = TempWorkspace.Empty();
-        CopyTree(_template.Root, copy.Root);
+        Tamper.CopyTree(_template.Root, copy.Root);
         return copy;
     }
 
     /// <summary>Flips one byte in the middle of a stored object, as a tamperer would: chmod, edit.</summary>
-    internal static void Damage(TempWorkspace ws, Digest digest)
-    {
-        var path = Path.Combine(ws.ObjectsDir, digest.Hex[..2], digest.Hex[2..]);
-        var mode = File.GetUnixFileMode(path);
-        File.SetUnixFileMode(path, mode | UnixFileMode.UserWrite);
-        var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length / 2] ^= 0x01;
-        File.WriteAllBytes(path, bytes);
-        File.SetUnixFileMode(path, mode);
-    }
+    internal static void Damage(TempWorkspace ws, Digest digest) =>
+        Tamper.FlipByte(Path.Combine(ws.ObjectsDir, digest.Hex[..2], digest.Hex[2..]));
 
     internal static void Check(KeelResult r) => Assert.True(r.ExitCode == 0, r.ToString());
 
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            File.Copy(file, target);
-            File.SetUnixFileMode(target, File.GetUnixFileMode(file));
-        }
-    }
 
     public void Dispose() => _template.Dispose();
 }

@@ -6,23 +6,12 @@ namespace Keel.Cli.Tests.Models;
 
 public sealed class ServeCliTests
 {
-    private const string Yaml = """
-        stages: {}
-        models:
-          tiny:
-            label: churned
-            holdout: data/holdout.csv
-            tests:
-              - {name: auc-floor, type: metric, metric: auc, min: 0.6}
-              - {name: schema, type: schema}
-        """;
-
     [Fact]
     public async Task RegisterTestDeployServe_RealBinary_ServesAndRecords()
     {
         using var ws = TempWorkspace.Init();
         TinyChurnModel.Train(ws.PathOf("data"));
-        ws.Write("keel.yaml", Yaml);
+        ws.Write("keel.yaml", TinyModelYaml.WithTests);
 
         var registered = ws.Keel("models", "register", "tiny", "--path", "data/model.zip", "--train", "data/train.csv", "--description", "test model", "--json");
         Assert.Equal(0, registered.ExitCode);
@@ -62,7 +51,7 @@ public sealed class ServeCliTests
     {
         using var ws = TempWorkspace.Init();
         TinyChurnModel.Train(ws.PathOf("data"));
-        ws.Write("keel.yaml", Yaml.Replace("min: 0.6", "min: 0.9999", StringComparison.Ordinal));
+        ws.Write("keel.yaml", TinyModelYaml.WithTests.Replace("min: 0.6", "min: 0.9999", StringComparison.Ordinal));
         Assert.Equal(0, ws.Keel("models", "register", "tiny", "--path", "data/model.zip", "--train", "data/train.csv").ExitCode);
 
         var deployed = ws.Keel("deploy", "tiny@1", "--alias", "production");

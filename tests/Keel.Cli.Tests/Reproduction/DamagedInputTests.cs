@@ -1,5 +1,6 @@
 using System.Text;
 using Keel.Objects;
+using Keel.Testing;
 
 namespace Keel.Cli.Tests.Reproduction;
 
@@ -9,11 +10,11 @@ public sealed class DamagedInputTests(SmallPipeline small) : IClassFixture<Small
     public void Reproduce_RawInputDamagedInTheStore_RefusesNamingItAndRunsNothing()
     {
         var ws = Path.Combine(small.Temp, "damaged-" + Guid.NewGuid().ToString("N"));
-        CopyTree(small.Root, ws);
+        Tamper.CopyTree(small.Root, ws);
         var raw = ContentHasher.Hash(Encoding.UTF8.GetBytes("alpha\nbeta\ngamma\n"));
         var stored = Path.Combine(ws, ".keel", "objects", raw.Hex[..2], raw.Hex[2..]);
         Assert.True(File.Exists(stored));
-        Flip(stored);
+        Tamper.FlipByte(stored);
         var folder = Path.Combine(small.Temp, "repro-" + Guid.NewGuid().ToString("N"));
 
         var r = small.Cli.Run(ws, "reproduce", "models/m.bin", "--in", folder);
@@ -26,26 +27,4 @@ public sealed class DamagedInputTests(SmallPipeline small) : IClassFixture<Small
         Assert.False(Directory.Exists(Path.Combine(folder, "work", "data", "clean")), "prepare ran on damaged bytes");
     }
 
-    private static void Flip(string path)
-    {
-        var mode = File.GetUnixFileMode(path);
-        File.SetUnixFileMode(path, mode | UnixFileMode.UserWrite);
-        var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length / 2] ^= 0x01;
-        File.WriteAllBytes(path, bytes);
-        File.SetUnixFileMode(path, mode);
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            File.Copy(file, target);
-            File.SetUnixFileMode(target, File.GetUnixFileMode(file));
-        }
-    }
 }

@@ -5,6 +5,7 @@ using Keel.Models;
 using Keel.Models.Registration;
 using Keel.Objects;
 using Keel.Registry;
+using Keel.Testing;
 
 namespace Keel.Server.Tests.Hosting;
 
@@ -86,16 +87,7 @@ public sealed class DamagedModelTests : IAsyncLifetime
     private Task<ModelVersion> Resolve(string reference) => ModelResolver.ResolveAsync(_ws.Workspace, reference, null, CancellationToken.None);
 
     /// <summary>Flips one byte of a stored object, as a tamperer would (chmod, edit).</summary>
-    private void Damage(Digest digest)
-    {
-        var path = Path.Combine(_ws.Root, ".keel", "objects", digest.Hex[..2], digest.Hex[2..]);
-        var mode = File.GetUnixFileMode(path);
-        File.SetUnixFileMode(path, mode | UnixFileMode.UserWrite);
-        var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length / 2] ^= 0x01;
-        File.WriteAllBytes(path, bytes);
-        File.SetUnixFileMode(path, mode);
-    }
+    private void Damage(Digest digest) => Tamper.FlipByte(Path.Combine(_ws.Root, ".keel", "objects", digest.Hex[..2], digest.Hex[2..]));
 
     public Task DisposeAsync()
     {

@@ -29,11 +29,12 @@ public sealed class SwapAndGateTests : IAsyncLifetime
             }
         })).ToArray();
 
-        await Task.Delay(300);
+        await WaitUntilAsync(() => versions.Count(v => v == 1) >= 20, "version 1 never answered 20 requests");
         await Deployer.DeployAsync(_ws.Workspace, "tiny@2", "production", 0, _ws.Root, CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!versions.Contains(2) && DateTime.UtcNow < deadline) await Task.Delay(50);
-        await Task.Delay(200);
+        // The swap is done once version 2 has answered a steady stream, not a single request.
+        // Before the poller survived a failed poll, the deploy racing a poll on this shared
+        // workspace stopped it for good in 2 of 3 runs on a loaded machine.
+        await WaitUntilAsync(() => versions.Count(v => v == 2) >= 20, "version 2 never answered 20 requests");
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
@@ -101,5 +102,15 @@ public sealed class SwapAndGateTests : IAsyncLifetime
     {
         _ws.Dispose();
         return Task.CompletedTask;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string message)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), message);
+            await Task.Delay(20);
+        }
     }
 }
