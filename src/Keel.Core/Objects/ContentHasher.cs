@@ -12,9 +12,6 @@ internal static class ContentHasher
 
     private const int ReadSliceBytes = 16 << 20;
 
-    /// <summary>Tests set this to check both code paths against each other.</summary>
-    internal static bool ForceSimd { get; set; }
-
     /// <summary>
     /// A process hashes inputs below this size with the precompiled scalar code until it has
     /// hashed enough to pay for compiling the SIMD code (see <see cref="Blake3Kernels.ColdSimdMin"/>).
@@ -27,10 +24,13 @@ internal static class ContentHasher
     /// <paramref name="preferSimd"/>: the caller hashes enough in all to pay for the SIMD code's
     /// one-time compile, so small inputs should take the faster path from the start.
     /// </summary>
-    public static Digest Hash(ReadOnlySpan<byte> bytes, bool preferSimd)
+    public static Digest Hash(ReadOnlySpan<byte> bytes, bool preferSimd) =>
+        Hash(bytes, preferSimd && bytes.Length >= Blake3Kernels.WarmSimdMin ? Blake3Kernels.Best : Blake3Kernels.For(bytes.Length));
+
+    /// <summary>Hashes with the given kernel (tests check the kernels against each other with it).</summary>
+    internal static Digest Hash(ReadOnlySpan<byte> bytes, Blake3Kernel kernel)
     {
         Span<byte> hash = stackalloc byte[32];
-        var kernel = ForceSimd || (preferSimd && bytes.Length >= Blake3Kernels.WarmSimdMin) ? Blake3Kernels.Best : Blake3Kernels.For(bytes.Length);
         if (kernel == Blake3Kernel.Scalar) Blake3Scalar.Hash(bytes, hash);
         else Blake3Tree.Hash(kernel, bytes, parallel: bytes.Length >= ParallelThreshold, hash);
         return Digest.FromBytes(hash);

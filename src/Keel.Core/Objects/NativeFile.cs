@@ -113,21 +113,29 @@ internal static unsafe partial class NativeFile
     private const int FSetLease = 1024;
     private const int FRdLck = 0;
     private const int SigIo = 29;
-    private static int s_leaseSignalIgnored;
+    private static int s_leasesEnabled;
+
+    /// <summary>
+    /// Lets this process take read leases (<see cref="TryReadLease"/>). A lease break is signalled
+    /// with SIGIO, which ends a process that does not ignore it, so this sets SIGIO ignored for the
+    /// whole process: only a process Keel owns calls it (the CLI, and keel serve through it), never
+    /// a library path such as the SDK inside a user's program, where hashing reads files instead.
+    /// </summary>
+    public static void EnableReadLeases()
+    {
+        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref s_leasesEnabled, 1) != 0) return;
+        _ = Signal(SigIo, 1);
+    }
 
     /// <summary>
     /// Takes a read lease on a file open for reading: until the descriptor is closed, another
     /// process that truncates the file or opens it for writing waits (up to the kernel's
     /// lease-break-time, 45 s by default), so bytes mapped from it cannot vanish under a reader.
-    /// False when the file is open for writing somewhere, or this user may not lease it (not the
-    /// owner, no CAP_LEASE), or the file system has no leases. The lease-break signal (SIGIO),
-    /// which would end the process, is ignored from the first call on.
+    /// False when this process has not enabled leases (<see cref="EnableReadLeases"/>), the file
+    /// is open for writing somewhere, this user may not lease it (not the owner, no CAP_LEASE),
+    /// or the file system has no leases.
     /// </summary>
-    public static bool TryReadLease(int fd)
-    {
-        if (Interlocked.Exchange(ref s_leaseSignalIgnored, 1) == 0) _ = Signal(SigIo, 1);
-        return FcntlInt(fd, FSetLease, FRdLck) == 0;
-    }
+    public static bool TryReadLease(int fd) => Volatile.Read(ref s_leasesEnabled) == 1 && FcntlInt(fd, FSetLease, FRdLck) == 0;
 
     private static int Check(int result, string path)
     {
