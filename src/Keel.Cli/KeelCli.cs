@@ -33,6 +33,7 @@ internal static class KeelCli
         (["verify-lineage"], VerifyLineageCommand.AddTo),
         (["recover"], RecoverCommand.AddTo),
         (["hash"], HashCommand.AddTo),
+        (["replay"], ReplayCommand.AddTo),
         (["exec"], ExecCommand.AddTo),
         (["log-metric"], LogMetricCommand.AddTo),
         (["runs"], RunsCommand.AddTo),

@@ -33,8 +33,7 @@ public static class SlurmWorker
         {
             foreach (var input in spec.Inputs)
                 ObjectTrees.Materialize(store, Digest.Parse(input.Digest), input.Kind == "file" ? TreeKind.File : TreeKind.Directory, Path.Combine(tree, input.Path));
-            foreach (var o in spec.Outputs)
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(tree, o))!);
+            StageLaunch.CreateOutputParents(tree, spec.Outputs);
             var job = new StageJob(spec.Stage, spec.Command, tree, spec.Environment, new StageResources(1, 0, 0),
                 Path.Combine(logs, "stdout"), Path.Combine(logs, "stderr"), null);
             var outcome = await new LocalExecutor(TimeProvider.System).ExecuteAsync(job, cancellationToken).ConfigureAwait(false);

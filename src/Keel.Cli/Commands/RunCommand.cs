@@ -27,8 +27,9 @@ internal static class RunCommand
                     stages = reports.Select(r => new
                     {
                         stage = r.Stage, state = r.State, seconds = Math.Round(r.Duration.TotalSeconds, 3), run_id = r.RunId,
-                        recipe = r.Recipe, log = r.LogPath, message = r.Message, warnings = r.Warnings,
+                        recipe = r.Recipe, log = r.LogPath, message = r.Message, stderr_tail = r.StderrTail, warnings = r.Warnings,
                     }),
+                    gitignored = runner.Gitignored,
                 });
             }
             else
@@ -42,8 +43,11 @@ internal static class RunCommand
                         _ => r.Message ?? "",
                     };
                     Console.WriteLine(RunSummary.Line(r.Stage, r.State, r.Duration, detail));
+                    foreach (var line in r.StderrTail) Console.WriteLine($"  | {line}");
                     foreach (var w in r.Warnings) Console.WriteLine($"  warning: {w}");
                 }
+                if (runner.Gitignored.Count > 0)
+                    Console.WriteLine($"added {string.Join(", ", runner.Gitignored)} to .gitignore (stage outputs stay out of git; commit .gitignore)");
             }
             if (reports.Any(r => r.State == StageState.Killed)) return 130;
             return reports.Any(r => r.State is StageState.Failed or StageState.NotRun) ? ExitCodes.CheckFailed : ExitCodes.Ok;

@@ -40,7 +40,7 @@ public sealed class LineageRecovery(Workspace workspace, LineageIndex index)
         Write("openlineage.jsonl", string.Concat(OpenLineageExporter.Export(ancestry, ns).Select(e => e.ToJsonString() + "\n")));
         var view = LineageView.Query(index, subject.Index, LineageDirection.Up, -1, [], asOfMs);
         Write("lineage.dot", GraphWriters.Dot(view));
-        Write("replay.sh", ReplayScript.Write(bom));
+        Write("replay.sh", Replay(graph, subject.Node));
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(Path.Combine(directory, "replay.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
@@ -101,6 +101,47 @@ public sealed class LineageRecovery(Workspace workspace, LineageIndex index)
         }
         var distinct = problems.GroupBy(p => (p.NodeId, p.Problem)).Select(g => g.First()).OrderBy(p => p.NodeId).ToList();
         return new RecoveryReport(directory, files, bom["build"]!.AsArray().Count, bom["raw_data"]!.AsArray().Count, copied, check.Checked, distinct);
+    }
+
+    /// <summary>replay.sh: the plan reproduce would replay, with the compare rules of the keel.yaml recorded with each step's commit.</summary>
+    private string Replay(LineageGraph graph, LineageNode subject)
+    {
+        var plan = Reproduction.ReproductionPlan.Build(graph, subject);
+        if (plan.Producer is null && Reproduction.Reproducer.SameBytesSource(graph, subject) is { } source)
+            plan = Reproduction.ReproductionPlan.Build(graph, source);
+        var byCommit = new Dictionary<string, Dictionary<string, IReadOnlyList<Pipelines.CompareRule>>>(StringComparer.Ordinal);
+        IReadOnlyList<Pipelines.CompareRule> Rules(Reproduction.RecordedStep step)
+        {
+            var key = step.GitCommit ?? "";
+            if (!byCommit.TryGetValue(key, out var rules)) byCommit[key] = rules = RecordedRules(step.GitCommit);
+            return rules.GetValueOrDefault(step.Stage) ?? [];
+        }
+        // The subject, not the run output it was registered from, decides the default comparison, as in reproduce.
+        return Reproduction.ReplayScript.Write(plan, subject.Id, Rules);
+    }
+
+    /// <summary>The compare rules in keel.yaml as committed (the workspace's own keel.yaml when the commit is unknown or lacks one).</summary>
+    private Dictionary<string, IReadOnlyList<Pipelines.CompareRule>> RecordedRules(string? commit)
+    {
+        var rules = new Dictionary<string, IReadOnlyList<Pipelines.CompareRule>>(StringComparer.Ordinal);
+        string? text = null;
+        if (commit is not null)
+        {
+            var (code, bytes) = Tracking.Capture.GitCommand.Run(workspace.Root, "show", $"{commit}:./{Pipelines.PipelineRunner.PipelineFile}");
+            if (code == 0) text = Encoding.UTF8.GetString(bytes);
+        }
+        var file = Path.Combine(workspace.Root, Pipelines.PipelineRunner.PipelineFile);
+        text ??= File.Exists(file) ? File.ReadAllText(file) : null;
+        if (text is null) return rules;
+        try
+        {
+            foreach (var s in Pipelines.PipelineParser.Parse(text, Pipelines.PipelineRunner.PipelineFile).Stages) rules.TryAdd(s.Name, s.Compare);
+        }
+        catch (KeelException)
+        {
+            // A keel.yaml that no longer parses: outputs are compared by digest only, as reproduce does.
+        }
+        return rules;
     }
 
     /// <summary>Takes back what a refused recovery wrote: the whole folder when it made it, else its own files.</summary>

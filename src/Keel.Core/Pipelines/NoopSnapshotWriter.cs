@@ -38,8 +38,9 @@ internal sealed class NoopSnapshotWriter
     private string? Write(PipelineGraph graph, IReadOnlyDictionary<string, LockedStage> lockEntries, ParamsReader prms, IReadOnlyList<SourceFile> sources)
     {
         var stages = new List<LockedRecipe>();
-        foreach (var stage in graph.Order)
+        foreach (var declared in graph.Order)
         {
+            var stage = CommandInterpolation.Resolve(declared, graph.Pipeline.VarsFiles, prms);
             if (stage.Deps.Any(d => d.DatasetRef is not null)) return $"stage '{stage.Name}' reads a dataset version, which only the metadata store can resolve";
             if (!lockEntries.TryGetValue(stage.Name, out var locked)) return $"stage '{stage.Name}' is not in keel.lock";
             var inputs = new List<TreeDigest>();

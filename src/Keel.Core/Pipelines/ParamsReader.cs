@@ -37,12 +37,28 @@ internal sealed class ParamsReader(string workspaceRoot, Dictionary<string, Dict
             : throw new PipelineException(p.At, $"param '{p.Key}' is not in {p.File}", $"add it to {p.File} or remove it from the stage");
     }
 
-    private Dictionary<string, string> Load(ParamRef p)
+    /// <summary>The value, or null when the file does not exist or lacks the key.</summary>
+    public string? TryGet(ParamRef p)
+    {
+        var values = Load(p, required: false);
+        return values is not null && values.TryGetValue(p.Key, out var v) ? v : null;
+    }
+
+    /// <summary>Whether the params file exists (or was already read).</summary>
+    public bool Exists(string file)
+    {
+        lock (_files) return _files.ContainsKey(file) || File.Exists(Path.Combine(workspaceRoot, file));
+    }
+
+    private Dictionary<string, string> Load(ParamRef p) => Load(p, required: true)!;
+
+    private Dictionary<string, string>? Load(ParamRef p, bool required)
     {
         lock (_files)
         {
             if (_files.TryGetValue(p.File, out var cached)) return cached;
             var source = SourceFile.Read(Path.Combine(workspaceRoot, p.File), p.File);
+            if (source.Content is null && !required) return null;
             if (source.Content is null)
                 throw new PipelineException(p.At, $"params file '{p.File}' does not exist", "create it, or name the right file as {file.yaml: [keys]}");
             var yaml = new YamlStream();
@@ -62,7 +78,7 @@ internal sealed class ParamsReader(string workspaceRoot, Dictionary<string, Dict
         }
     }
 
-    private static void Flatten(YamlNode node, string prefix, Dictionary<string, string> values)
+    internal static void Flatten(YamlNode node, string prefix, Dictionary<string, string> values)
     {
         switch (node)
         {

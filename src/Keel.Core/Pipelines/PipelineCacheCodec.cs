@@ -9,7 +9,7 @@ namespace Keel.Pipelines;
 /// </summary>
 internal static class PipelineCacheCodec
 {
-    private const string Magic = "keel-pipeline-cache-2";
+    private const string Magic = "keel-pipeline-cache-3";
 
     public static byte[] Encode(PipelineCacheFile c)
     {
@@ -27,6 +27,8 @@ internal static class PipelineCacheCodec
             w.Write(c.Pipeline.File);
             w.Write(c.Pipeline.Stages.Count);
             foreach (var s in c.Pipeline.Stages) WriteStage(w, s);
+            w.Write(c.Pipeline.VarsFiles.Count);
+            foreach (var v in c.Pipeline.VarsFiles) w.Write(v);
             w.Write(c.Lock.Count);
             foreach (var l in c.Lock.Values) WriteLocked(w, l);
             w.Write(c.Params.Count);
@@ -55,6 +57,7 @@ internal static class PipelineCacheCodec
             return new SourceFile(path, length < 0 ? null : r.ReadBytes(length));
         });
         var pipeline = new PipelineDefinition(r.ReadString(), Repeat(r, () => ReadStage(r)));
+        pipeline = pipeline with { VarsFiles = Repeat(r, r.ReadString) };
         var lockEntries = Repeat(r, () => ReadLocked(r)).ToDictionary(l => l.Name, StringComparer.Ordinal);
         var prms = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         var n = r.ReadInt32();

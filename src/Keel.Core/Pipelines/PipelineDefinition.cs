@@ -40,5 +40,8 @@ public sealed record PipelineDefinition(string File, IReadOnlyList<StageDefiniti
     /// <summary>The <c>monitor:</c> policy, when keel.yaml declares one.</summary>
     public Keel.Monitoring.MonitorPolicy? Monitor { get; init; }
 
+    /// <summary>The YAML files <c>vars:</c> names, read when a stage's command is resolved.</summary>
+    public IReadOnlyList<string> VarsFiles { get; init; } = [];
+
     public StageDefinition? Find(string name) => Stages.FirstOrDefault(s => s.Name == name);
 }

@@ -11,7 +11,7 @@ public static partial class PipelineParser
 {
     public const string DefaultParamsFile = "params.yaml";
 
-    private static readonly string[] RootKeys = ["stages", "params", "monitor", "models"];
+    private static readonly string[] RootKeys = ["stages", "params", "vars", "monitor", "models"];
     private static readonly string[] StageKeys = ["cmd", "deps", "params", "outs", "seed", "resources", "compare", "desc", "foreach", "do"];
     private static readonly string[] OutKinds = ["data", "model", "metrics", "plots", "report", "code", "predictions", "log"];
     private static readonly string[] CompareMethods = ["exact", "model", "predictions", "metrics"];
@@ -47,6 +47,8 @@ public static partial class PipelineParser
         var ctx = new Context(file, new Dictionary<string, string>());
         CheckKeys(ctx, root, RootKeys, "the top level");
         var defaultParams = root.Children.TryGetValue(new YamlScalarNode("params"), out var pn) ? Scalar(ctx, pn, "params") : DefaultParamsFile;
+        var varsFiles = new List<string>();
+        if (root.Children.TryGetValue(new YamlScalarNode("vars"), out var varsNode)) ctx = ctx with { Vars = ParseVars(ctx, varsNode, varsFiles) };
         if (!root.Children.TryGetValue(new YamlScalarNode("stages"), out var stagesNode) || stagesNode is not YamlMappingNode stages)
             throw new PipelineException(At(ctx, root), "missing 'stages:' mapping", "add 'stages:' with one entry per stage");
 
@@ -65,7 +67,9 @@ public static partial class PipelineParser
                     throw new PipelineException(At(ctx, stage), $"stage '{name}' has 'foreach' but no 'do:' mapping", "put the stage body under 'do:'");
                 foreach (var (suffix, vars) in Expand(ctx, items))
                 {
-                    var expanded = ctx with { Vars = vars };
+                    var merged = new Dictionary<string, string>(ctx.Vars, StringComparer.Ordinal);
+                    foreach (var (k, v) in vars) merged[k] = v;
+                    var expanded = ctx with { Vars = merged, Foreach = true };
                     CheckKeys(expanded, template, StageKeys.Except(["foreach", "do"]).ToArray(), $"stage '{name}' do:");
                     result.Add(ParseStage(expanded, $"{name}@{suffix}", template, defaultParams));
                 }
@@ -85,7 +89,7 @@ public static partial class PipelineParser
             if (monitor.OnDrift?.Register?.Split(':')[0] is { } register && result.All(r => r.Name != register))
                 throw new PipelineException(At(ctx, monitorNode), $"monitor.on_drift registers the model of stage '{register}', which keel.yaml does not define", $"use one of {string.Join(", ", result.Select(r => r.Name))}");
         }
-        return new PipelineDefinition(file, result) { Monitor = monitor };
+        return new PipelineDefinition(file, result) { Monitor = monitor, VarsFiles = varsFiles };
     }
 
     private static StageDefinition ParseStage(Context ctx, string name, YamlMappingNode stage, string defaultParams)
@@ -94,8 +98,8 @@ public static partial class PipelineParser
         if (!stage.Children.TryGetValue(new YamlScalarNode("cmd"), out var cmdNode))
             throw new PipelineException(at, $"stage '{name}' has no 'cmd'", "add the command it runs, e.g. cmd: python train.py");
         var command = cmdNode is YamlSequenceNode seq
-            ? string.Join(" && ", seq.Children.Select(c => Scalar(ctx, c, "cmd")))
-            : Scalar(ctx, cmdNode, "cmd");
+            ? string.Join(" && ", seq.Children.Select(c => Command(ctx, c)))
+            : Command(ctx, cmdNode);
         if (string.IsNullOrWhiteSpace(command)) throw new PipelineException(At(ctx, cmdNode), $"stage '{name}' has an empty 'cmd'", "give the command to run");
 
         var deps = List(ctx, stage, "deps").Select(n => ParseDep(ctx, n)).ToList();
@@ -266,6 +270,61 @@ public static partial class PipelineParser
                 : throw new PipelineException(At(ctx, node), $"unknown variable '${{{m.Groups[1].Value}}}'", $"available: {string.Join(", ", ctx.Vars.Keys.Select(k => "${" + k + "}"))}"));
     }
 
+    /// <summary>
+    /// A command, with the values known now (inline vars:, foreach) put in; other <c>${...}</c> are
+    /// left for <see cref="CommandInterpolation"/> to fill from params files when the stage runs.
+    /// </summary>
+    private static string Command(Context ctx, YamlNode node)
+    {
+        var raw = Scalar(ctx with { Vars = NoVars }, node, "cmd");
+        if (ctx.Foreach)
+        {
+            foreach (Match m in Interpolation().Matches(raw))
+            {
+                var name = m.Groups[1].Value;
+                if ((name is "item" or "key" || name.StartsWith("item.", StringComparison.Ordinal)) && !ctx.Vars.ContainsKey(name))
+                    throw new PipelineException(At(ctx, node), $"unknown variable '${{{name}}}'", $"available: {string.Join(", ", ctx.Vars.Keys.Select(k => "${" + k + "}"))}");
+            }
+        }
+        return CommandInterpolation.Fill(raw, ctx.Vars);
+    }
+
+    /// <summary>
+    /// <c>vars:</c> as DVC has it: a mapping, or a list of mappings and YAML files. Mappings are
+    /// flattened to dotted keys now; files are read when a stage runs (they may change between runs).
+    /// </summary>
+    private static Dictionary<string, string> ParseVars(Context ctx, YamlNode node, List<string> files)
+    {
+        var vars = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Inline(YamlMappingNode m)
+        {
+            foreach (var (k, _) in m.Children)
+            {
+                if (k is not YamlScalarNode { Value.Length: > 0 })
+                    throw new PipelineException(At(ctx, k), "a vars: key must be a plain name", "write e.g. vars: [{train: {trees: 100}}]");
+            }
+            ParamsReader.Flatten(m, "", vars);
+        }
+        switch (node)
+        {
+            case YamlMappingNode m:
+                Inline(m);
+                break;
+            case YamlSequenceNode seq:
+                foreach (var item in seq.Children)
+                {
+                    if (item is YamlMappingNode im) Inline(im);
+                    else files.Add(NormalizePath(ctx, item, Scalar(ctx, item, "vars file")));
+                }
+                break;
+            case YamlScalarNode { Value: null or "" }:
+                break;
+            default:
+                throw new PipelineException(At(ctx, node), "'vars' must be a mapping or a list of mappings and params files", "write vars: [{trees: 100}, params.yaml]");
+        }
+        return vars;
+    }
+
     private static int Int(Context ctx, YamlNode node, string what) =>
         int.TryParse(Scalar(ctx, node, what), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v
@@ -297,7 +356,13 @@ public static partial class PipelineParser
     private static SourceSpan At(Context ctx, YamlNode node) => new(ctx.File, node.Start.Line, node.Start.Column);
 
 
-    internal sealed record Context(string File, Dictionary<string, string> Vars);
+    private static readonly Dictionary<string, string> NoVars = new(StringComparer.Ordinal);
+
+    internal sealed record Context(string File, Dictionary<string, string> Vars)
+    {
+        /// <summary>Inside a foreach body, where ${item} and ${key} must be defined.</summary>
+        public bool Foreach { get; init; }
+    }
 
     [GeneratedRegex(@"\$\{([A-Za-z0-9_.]+)\}")]
     private static partial Regex Interpolation();

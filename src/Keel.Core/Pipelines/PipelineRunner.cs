@@ -29,6 +29,7 @@ public sealed class PipelineRunner
     private Dictionary<string, LockedStage> _lock = [];
     private SourceFile _lockSource = new(LockFile.FileName, null);
     private ParamsReader? _params;
+    private IReadOnlyList<string> _varsFiles = [];
     private StageRecorder? _recorderField;
 
     private StageRecorder _recorder => _recorderField ??= new StageRecorder(_ws);
@@ -41,6 +42,9 @@ public sealed class PipelineRunner
     }
 
     private string LockPath => Path.Combine(_ws.Root, LockFile.FileName);
+
+    /// <summary>The outputs the last <see cref="RunAsync"/> added to the workspace's .gitignore.</summary>
+    public IReadOnlyList<string> Gitignored { get; private set; } = [];
 
     public PipelineGraph LoadGraph()
     {
@@ -80,6 +84,7 @@ public sealed class PipelineRunner
         _lockSource = cached?.Files.First(f => f.Path == LockFile.FileName) ?? SourceFile.Read(LockPath, LockFile.FileName);
         _lock = cached?.Lock ?? LockFile.Parse(_lockSource.Content);
         _params = new ParamsReader(_ws.Root, cached?.Params, cached?.Files);
+        _varsFiles = graph.Pipeline.VarsFiles;
         Diagnostics.Trace("run: keel.lock read");
 
         var reports = new ConcurrentDictionary<string, StageReport>();
@@ -115,6 +120,13 @@ public sealed class PipelineRunner
         }
         Diagnostics.Trace("run: stages done");
         var result = plan.Select(s => reports[s.Name]).ToList();
+        if (!options.DryRun && result.Any(r => r.State is StageState.Ran or StageState.Restored))
+        {
+            // Only after a stage wrote something: an all-skipped run starts no git process.
+            Gitignored = OutputGitignore.Add(_ws.Root, [.. result.Where(r => r.State is StageState.Ran or StageState.Restored or StageState.Skipped)
+                .SelectMany(r => graph.Pipeline.Find(r.Stage)!.Outs.Select(o => o.Path))]);
+            Diagnostics.Trace("run: .gitignore checked");
+        }
         if (!options.DryRun)
         {
             lock (_lockGate)
@@ -138,6 +150,8 @@ public sealed class PipelineRunner
         var started = _ws.Time.GetTimestamp();
         try
         {
+            // From here on the stage's command carries its param values: it is what runs, is recorded and keys the recipe.
+            stage = CommandInterpolation.Resolve(stage, _varsFiles, _params!);
             if (options.DryRun && upstreamWouldRun)
                 return Report(stage, StageState.WouldRun, started, message: "an upstream stage would run");
             // Digests only: storing inputs (an existence check per file) is needed only if the stage runs.
@@ -185,14 +199,10 @@ public sealed class PipelineRunner
         var stderrPath = Path.Combine(logs, $"{id}.stderr.log");
         var warnings = new List<string>();
         using var sandbox = StageSandbox.Create(_ws.Root, _ws.KeelDir, id, stage.Outs.Select(o => o.Path).ToList());
-        var env = new Dictionary<string, string>
-        {
-            ["KEEL_SEED"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["KEEL_STAGE"] = stage.Name,
-            ["KEEL_RUN_ID"] = id,
-            ["KEEL_WORKSPACE"] = _ws.Root,
-            ["KEEL_RECIPE"] = recipe.Digest.ToString(),
-        };
+        var env = StageLaunch.Environment(stage.Name, StageLaunch.SeedText(seed));
+        env["KEEL_RUN_ID"] = id;
+        env["KEEL_WORKSPACE"] = _ws.Root;
+        env["KEEL_RECIPE"] = recipe.Digest.ToString();
         _log?.Report($"running {stage.Name}: {stage.Command}");
         var outcome = await _executor.ExecuteAsync(
             new StageJob(stage.Name, stage.Command, sandbox.Tree, env, stage.Resources, stdoutPath, stderrPath,
@@ -248,7 +258,8 @@ public sealed class PipelineRunner
             foreach (var o in stage.Outs) _digests.TryRemove(o.Path, out _);
             UpdateLock(stage, recipe, inputs, outputs.Select(o => new LockedPath(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList());
         }
-        return Report(stage, state, started, id, recipe.Digest, failure is null ? null : stderrPath, failure, warnings);
+        var report = Report(stage, state, started, id, recipe.Digest, failure is null ? null : stderrPath, failure, warnings);
+        return state == StageState.Failed && outcome.ExitCode != 0 ? report with { StderrTail = StageLaunch.TailOfFile(stderrPath) } : report;
     }
 
     /// <summary>

@@ -34,7 +34,11 @@ public sealed record StageReport(
     string? Recipe,
     string? LogPath,
     string? Message,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>For a command that exited non-zero: the last lines of its stderr.</summary>
+    public IReadOnlyList<string> StderrTail { get; init; } = [];
+}
 
 /// <summary>Options for <c>keel run</c>.</summary>
 public sealed record RunOptions(IReadOnlyList<string> Targets, bool Force, bool DryRun, int Jobs);

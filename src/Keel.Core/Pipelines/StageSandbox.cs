@@ -37,8 +37,7 @@ internal sealed class StageSandbox : IDisposable
         var sandbox = new StageSandbox(workspaceRoot, dir, outs);
         Directory.CreateDirectory(sandbox.Tree);
         sandbox.Shadow("");
-        foreach (var o in outs)
-            Directory.CreateDirectory(Path.GetDirectoryName(sandbox.InTree(o))!);
+        StageLaunch.CreateOutputParents(sandbox.Tree, outs);
         return sandbox;
     }
 

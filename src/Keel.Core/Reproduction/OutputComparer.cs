@@ -14,12 +14,12 @@ internal sealed class OutputComparer(IObjectStore store, string scratch)
     public OutputComparison Compare(string stage, RecordedArtifact recorded, CompareRule? rule, bool isSubject, Digest? reproduced, string reproducedPath, string checkout)
     {
         var path = recorded.Path ?? recorded.Label;
-        var method = rule?.Method ?? (isSubject ? (recorded.Kind == "model" ? "model" : "exact") : "none");
+        var method = MethodFor(rule, recorded, isSubject);
         var tol = new Tolerance(rule?.Abs ?? 0, rule?.Rel ?? 0);
         OutputComparison Result(string status, double? diff, string detail, string? tolerance = null) =>
             new(stage, path, method, status, recorded.Digest, reproduced, diff, tolerance ?? (method is "exact" or "model" or "none" ? method : tol.ToString()), detail);
 
-        if (reproduced is null) return Result("missing", null, "the replayed step did not produce it");
+        if (reproduced is null) return Result("missing", null, "the replayed step exited 0 but did not produce it");
         var same = recorded.Digest == reproduced;
         if (method == "none")
             return Result("unchecked", null, same ? "identical bytes (no compare rule declared)" : "bytes differ; no compare rule is declared, so it does not count");
@@ -42,6 +42,10 @@ internal sealed class OutputComparer(IObjectStore store, string scratch)
             return Result("fail", null, $"could not compare: {e.Message}");
         }
     }
+
+    /// <summary>The declared rule's method; else exact (model for a model) for the artifact reproduced, none (unchecked) for the rest.</summary>
+    public static string MethodFor(CompareRule? rule, RecordedArtifact recorded, bool isSubject) =>
+        rule?.Method ?? (isSubject ? (recorded.Kind == "model" ? "model" : "exact") : "none");
 
     private OutputComparison Model(Digest original, string reproducedPath, Func<string, double?, string, string?, OutputComparison> result)
     {

@@ -77,7 +77,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
             {
                 steps.Add(new ReplayedStep(step.Stage, step.RunId, step.Command, step.Seed, "not_run", null, 0, null));
                 foreach (var o in step.Outputs.Where(o => o.Kind != "log"))
-                    outputs.Add(new OutputComparison(step.Stage, o.Path ?? o.Label, "none", "missing", o.Digest, null, null, "-", "not run: an earlier step failed"));
+                    outputs.Add(new OutputComparison(step.Stage, o.Path ?? o.Label, "none", "not_run", o.Digest, null, null, "none", "not run: an earlier step failed"));
                 continue;
             }
             var (code, checkout) = checkingOut[step.CodeKey];
@@ -128,7 +128,10 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
                     }
                 }
                 var rule = stageRules.FirstOrDefault(r => r.Path == o.Path);
-                outputs.Add(comparer.Compare(step.Stage, o, rule, o.Node == subject.Node.Id, digest, full, code));
+                outputs.Add(replayed.Status is "ok" or "no_command"
+                    ? comparer.Compare(step.Stage, o, rule, o.Node == subject.Node.Id, digest, full, code)
+                    : new OutputComparison(step.Stage, o.Path, OutputComparer.MethodFor(rule, o, o.Node == subject.Node.Id), "step_failed", o.Digest, null, null, OutputComparer.MethodFor(rule, o, o.Node == subject.Node.Id),
+                        $"not compared: its step {(replayed.Status == "timed_out" ? "timed out" : $"failed with exit code {replayed.ExitCode}")}"));
             }
             Diagnostics.Trace($"reproduce: {step.Stage}: outputs stored and compared");
             if (replayed.Status != "ok") failed = true;
@@ -145,7 +148,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         var environment = await describing.ConfigureAwait(false);
         var envDiffs = await comparing.ConfigureAwait(false);
         Diagnostics.Trace("reproduce: environment compared");
-        var causes = passed ? [] : LikelyCauses(outputs, envDiffs, plan);
+        var causes = passed ? [] : LikelyCauses(steps, outputs, envDiffs, plan);
         var report = new ReproductionReport(subject.Node.Label, subject.Node.Digest, dir, kept, passed, steps, outputs, envDiffs, causes, notes, null, clock.Elapsed.TotalSeconds)
         {
             Sandbox = steps.Any(s => s.Sandboxed) ? sandbox!.Describe() : null,
@@ -251,15 +254,12 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         var origin = origins.GetValueOrDefault(step.RunId) ?? CodeOrigin.Workspace;
         var confined = origin.FromBundle ? sandbox : null;
         if (step.Command is null) return new ReplayedStep(step.Stage, step.RunId, null, step.Seed, "no_command", null, 0, null) { Origin = origin.ToString() };
-        foreach (var o in step.Outputs.Where(o => o.Path is not null && o.Kind != "log"))
-        {
-            var full = Path.Combine(code, o.Path!);
-            if (File.Exists(full)) File.Delete(full);
-            else if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
-        }
+        // Prepared as 'keel run' prepares a stage: a clean checkout lacks the gitignored folders outputs go into.
+        var outs = ReplayedOutputs(step).ToList();
+        StageLaunch.RemoveOutputs(code, outs);
+        StageLaunch.CreateOutputParents(code, outs);
         progress?.Report($"running {step.Stage}{(confined is null ? "" : " in the sandbox")}: {step.Command}");
-        var env = new Dictionary<string, string> { ["KEEL_REPRODUCE"] = "1" };
-        if (step.Seed is { } seed) env[SeedSource.Variable] = seed;
+        var env = StageLaunch.ReplayEnvironment(step.Stage, step.Seed);
         var log = Path.Combine(dir, "logs", $"{n:00}-{Safe(step.Stage)}.log");
         var r = StepRunner.Run(code, step.Command, env, log, workspace.Root, workspace.KeelDir, confined);
         var status = r.TimedOut ? "timed_out" : r.ExitCode == 0 ? "ok" : "failed";
@@ -267,8 +267,13 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         {
             Origin = origin.ToString(),
             Sandboxed = confined is not null,
+            StderrTail = status == "ok" ? [] : r.StderrTail,
         };
     }
+
+    /// <summary>The outputs a replay of the step makes and compares: every recorded output with a path except its logs.</summary>
+    internal static IEnumerable<string> ReplayedOutputs(RecordedStep step) =>
+        step.Outputs.Where(o => o.Path is not null && o.Kind != "log").Select(o => o.Path!).Distinct(StringComparer.Ordinal);
 
     private List<EnvironmentDifference> EnvironmentDifferences(ReproductionPlan plan, SortedDictionary<string, object?> environment)
     {
@@ -285,9 +290,24 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         return result;
     }
 
-    private static List<string> LikelyCauses(IReadOnlyList<OutputComparison> outputs, IReadOnlyList<EnvironmentDifference> env, ReproductionPlan plan)
+    /// <summary>
+    /// Only causes that were checked: a step that failed (its exit code and stderr), a step that
+    /// exited 0 without writing an output, and, for outputs that differ, the environment
+    /// differences found, a missing seed, or (neither found) the stage itself.
+    /// </summary>
+    private static List<string> LikelyCauses(IReadOnlyList<ReplayedStep> steps, IReadOnlyList<OutputComparison> outputs, IReadOnlyList<EnvironmentDifference> env, ReproductionPlan plan)
     {
         var causes = new List<string>();
+        foreach (var s in steps.Where(s => s.Status is "failed" or "timed_out"))
+        {
+            var what = s.Status == "timed_out" ? "ran past the sandbox's time limit" : $"failed with exit code {s.ExitCode}";
+            var last = s.StderrTail.Count > 0 ? $"; its stderr ends: {s.StderrTail[^1]}" : "";
+            causes.Add($"{s.Stage}: the replayed command {what}{last} (log: {s.Log})");
+        }
+        foreach (var o in outputs.Where(o => o.Status == "missing"))
+            causes.Add($"{o.Stage}: the command exited 0 but did not write {o.Path} (it runs in the checkout's root, with the output's parent folder created)");
+        var differing = outputs.Where(o => o.Status == "fail").Select(o => o.Stage).Distinct().ToList();
+        if (differing.Count == 0) return causes;
         foreach (var d in env)
         {
             var why = d.Field switch
@@ -304,11 +324,11 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
             };
             if (why is not null) causes.Add($"{d.Field}: {d.Recorded ?? "-"} -> {d.Now ?? "-"} ({why})");
         }
-        var failedStages = outputs.Where(o => !o.Passed).Select(o => o.Stage).Distinct().ToList();
-        foreach (var s in plan.Steps.Where(s => failedStages.Contains(s.Stage) && s.Seed is null))
-            causes.Add($"{s.Stage}: no seed was recorded, so KEEL_SEED was not set");
-        if (env.Count == 0)
-            causes.Add($"same environment and the recorded seed: {string.Join(", ", failedStages)} is not deterministic by itself (unseeded randomness, clock, thread scheduling or parallel reductions)");
+        var unseeded = plan.Steps.Where(s => differing.Contains(s.Stage) && s.Seed is null).Select(s => s.Stage).Distinct().ToList();
+        foreach (var s in unseeded)
+            causes.Add($"{s}: no seed was recorded, so KEEL_SEED was not set");
+        if (env.Count == 0 && unseeded.Count == 0)
+            causes.Add($"same environment and the recorded seed: {string.Join(", ", differing)} is not deterministic by itself (unseeded randomness, clock, thread scheduling or parallel reductions)");
         return causes;
     }
 
@@ -369,7 +389,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
     }
 
     /// <summary>The artifact the subject was derived from with identical bytes (a registration's source) that a run generated.</summary>
-    private static LineageNode? SameBytesSource(LineageGraph graph, LineageNode subject)
+    internal static LineageNode? SameBytesSource(LineageGraph graph, LineageNode subject)
     {
         if (subject.Digest is null) return null;
         foreach (var edge in graph.Edges.Where(e => e.To == subject.Id && e.Relation == Relation.Derived))

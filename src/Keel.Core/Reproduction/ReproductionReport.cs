@@ -10,6 +10,9 @@ public sealed record ReplayedStep(string Stage, string RunId, string? Command, s
 
     /// <summary>Whether the command ran inside the sandbox.</summary>
     public bool Sandboxed { get; init; }
+
+    /// <summary>For a step that failed: the last lines of its stderr.</summary>
+    public IReadOnlyList<string> StderrTail { get; init; } = [];
 }
 
 /// <summary>What <c>keel reproduce</c> found: per step, per output, the environment differences and the verdict.</summary>

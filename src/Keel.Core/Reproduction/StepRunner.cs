@@ -10,7 +10,11 @@ namespace Keel.Reproduction;
 /// </summary>
 internal static class StepRunner
 {
-    public sealed record Outcome(int ExitCode, TimeSpan Wall, bool TimedOut);
+    public sealed record Outcome(int ExitCode, TimeSpan Wall, bool TimedOut)
+    {
+        /// <summary>The last lines of the step's stderr.</summary>
+        public IReadOnlyList<string> StderrTail { get; init; } = [];
+    }
 
     public static Outcome Run(string cwd, string command, IReadOnlyDictionary<string, string> env, string logFile, string workspaceRoot, string keelDir, CodeSandbox? sandbox)
     {
@@ -71,6 +75,6 @@ internal static class StepRunner
         var exit = p.ExitCode;
         var tail = timedOut ? $"--- killed: the step ran past the sandbox's limit of {sandbox!.Limits.Time}\n" : "";
         File.WriteAllText(logFile, $"$ {shown}\n--- stdout\n{stdout.Result}--- stderr\n{stderr.Result}--- exit {exit}\n{tail}");
-        return new Outcome(exit, clock.Elapsed, timedOut);
+        return new Outcome(exit, clock.Elapsed, timedOut) { StderrTail = StageLaunch.TailOf(stderr.Result, StageLaunch.TailLines) };
     }
 }

@@ -38,9 +38,15 @@ internal static class ReproduceCommand
         foreach (var n in r.Notes) Console.WriteLine($"  note: {n}");
         foreach (var o in r.Steps.Where(s => s.Command is not null).GroupBy(s => (s.Origin, s.Sandboxed)))
             Console.WriteLine($"  code: {string.Join(", ", o.Select(s => s.Stage))} from {o.Key.Origin}, {(o.Key.Sandboxed ? $"ran in the sandbox ({r.Sandbox})" : "ran unconfined")}");
-        foreach (var s in r.Steps) Console.WriteLine($"  step {s.Stage,-12} {s.Status,-10} {s.Seconds,6:0.0}s  seed {s.Seed ?? "-"}{(s.Sandboxed ? "  (sandboxed)" : "")}");
+        foreach (var s in r.Steps)
+        {
+            var failed = s.Status is "failed" or "timed_out";
+            Console.WriteLine($"  step {s.Stage,-12} {s.Status,-10} {s.Seconds,6:0.0}s  seed {s.Seed ?? "-"}{(s.Sandboxed ? "  (sandboxed)" : "")}"
+                + (failed ? $"  exit code {s.ExitCode}, log: {s.Log}" : ""));
+            foreach (var line in s.StderrTail) Console.WriteLine($"    | {line}");
+        }
         foreach (var o in r.Outputs)
-            Console.WriteLine($"  {Mark(o.Status),-9} {o.Path} [{(o.Tolerance == o.Method ? o.Method : $"{o.Method}, {o.Tolerance}")}]: {o.Detail}");
+            Console.WriteLine($"  {Mark(o.Status),-12} {o.Path} [{(o.Tolerance == o.Method ? o.Method : $"{o.Method}, {o.Tolerance}")}]: {o.Detail}");
         if (r.EnvironmentDifferences.Count > 0)
         {
             Console.WriteLine("  environment differences (recorded -> now):");
@@ -54,14 +60,35 @@ internal static class ReproduceCommand
         var counted = r.Outputs.Count(o => o.Counts);
         Console.WriteLine(r.Passed
             ? $"REPRODUCED {r.Subject}: {counted} compared outputs within tolerance in {r.Seconds:0.0}s (run {r.RunId})"
-            : $"NOT REPRODUCED {r.Subject}: {r.Outputs.Count(o => !o.Passed)} of {counted} compared outputs out of tolerance or missing; kept {r.Directory} (run {r.RunId})");
+            : $"NOT REPRODUCED {r.Subject}: {Verdicts(r)}; kept {r.Directory} (run {r.RunId})");
     }
 
-    private static string Mark(string status) => status switch
+    /// <summary>"1 step failed, 2 outputs differ": each verdict counted apart.</summary>
+    private static string Verdicts(ReproductionReport r)
+    {
+        var parts = new List<string>();
+        var failedSteps = r.Steps.Count(s => s.Status is "failed" or "timed_out");
+        if (failedSteps > 0) parts.Add($"{failedSteps} step{(failedSteps == 1 ? "" : "s")} failed");
+        void Count(string status, string one, string many)
+        {
+            var n = r.Outputs.Count(o => o.Status == status);
+            if (n > 0) parts.Add($"{n} output{(n == 1 ? " " + one : "s " + many)}");
+        }
+        Count("fail", "differs", "differ");
+        Count("missing", "not produced", "not produced");
+        Count("step_failed", "not compared (its step failed)", "not compared (their step failed)");
+        Count("not_run", "not run", "not run");
+        return parts.Count == 0 ? "a step did not complete" : string.Join(", ", parts);
+    }
+
+    /// <summary>How an output's status reads: PASS, DIFFERS, NOT PRODUCED, FAILED, NOT RUN or unchecked.</summary>
+    internal static string Mark(string status) => status switch
     {
         "pass" => "PASS",
-        "fail" => "FAIL",
-        "missing" => "MISSING",
+        "fail" => "DIFFERS",
+        "missing" => "NOT PRODUCED",
+        "step_failed" => "FAILED",
+        "not_run" => "NOT RUN",
         _ => "unchecked",
     };
 
