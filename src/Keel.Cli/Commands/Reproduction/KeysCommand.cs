@@ -14,8 +14,8 @@ internal static class KeysCommand
         {
             var store = KeyStore.Default();
             var (id, pub) = store.Generate();
-            if (parse.GetValue<bool>("--json")) CliContext.WriteJson(new { key_id = id, public_key = pub, home = store.Home });
-            else Console.WriteLine($"generated {id}\npublic key: {pub} (give this file to whoever verifies your attestations: 'keel keys trust {Path.GetFileName(pub)}')");
+            if (parse.GetValue<bool>("--json")) CliContext.WriteJson(new { key_id = id, fingerprint = SignerKeys.Fingerprint(id), public_key = pub, home = store.Home });
+            else Console.WriteLine($"generated {id}\nfingerprint {SignerKeys.Fingerprint(id)} (tell it to whoever trusts your key, through another channel than your bundles)\npublic key: {pub} (give this file to whoever verifies your attestations: 'keel keys trust {Path.GetFileName(pub)}')");
             return ExitCodes.Ok;
         });
         var file = new Argument<string>("file") { Description = "a PEM public key file" };
