@@ -126,6 +126,8 @@ public sealed class SlurmExecutor : IStageExecutor, IDisposable
                 ObjectTrees.Materialize(_objects, Digest.Parse(o.Digest), o.Kind == "file" ? TreeKind.File : TreeKind.Directory, dest);
             }
         }
+        if (result.Metrics is not null && job.Environment.TryGetValue(Keel.Tracking.KeelRunEnvironment.MetricsFile, out var metricsFile))
+            _objects.CopyTo(Digest.Parse(result.Metrics), metricsFile);
         var error = result.Error ?? (state is "COMPLETED" or "FAILED" ? null : $"slurm job {submitted.Id} ended {state}{(reason is null or "None" ? "" : $" ({reason})")}");
         return new StageOutcome(result.ExitCode, state == "CANCELLED", wall, result.CpuSeconds, result.PeakMemoryBytes, error);
     }

@@ -34,7 +34,11 @@ public static class SlurmWorker
             foreach (var input in spec.Inputs)
                 ObjectTrees.Materialize(store, Digest.Parse(input.Digest), input.Kind == "file" ? TreeKind.File : TreeKind.Directory, Path.Combine(tree, input.Path));
             StageLaunch.CreateOutputParents(tree, spec.Outputs);
-            var job = new StageJob(spec.Stage, spec.Command, tree, spec.Environment, new StageResources(1, 0, 0),
+            // The submitter's metrics file is not on this node: the stage appends to one in scratch, shipped back with the result.
+            var env = new Dictionary<string, string>(spec.Environment);
+            var metricsFile = Path.Combine(scratch, "metrics.jsonl");
+            if (env.ContainsKey(Keel.Tracking.KeelRunEnvironment.MetricsFile)) env[Keel.Tracking.KeelRunEnvironment.MetricsFile] = metricsFile;
+            var job = new StageJob(spec.Stage, spec.Command, tree, env, new StageResources(1, 0, 0),
                 Path.Combine(logs, "stdout"), Path.Combine(logs, "stderr"), null);
             var outcome = await new LocalExecutor(TimeProvider.System).ExecuteAsync(job, cancellationToken).ConfigureAwait(false);
             var outputs = new List<WorkerPath>();
@@ -48,7 +52,10 @@ public static class SlurmWorker
                 }
             }
             result = new WorkerResult(outcome.ExitCode, error ?? outcome.Error, StoreLog(store, job.StdoutPath), StoreLog(store, job.StderrPath),
-                outputs, outcome.Wall.TotalSeconds, outcome.CpuSeconds, outcome.PeakMemoryBytes, Environment.MachineName);
+                outputs, outcome.Wall.TotalSeconds, outcome.CpuSeconds, outcome.PeakMemoryBytes, Environment.MachineName)
+            {
+                Metrics = StoreLog(store, metricsFile),
+            };
         }
         catch (Exception e) when (e is KeelException or IOException)
         {

@@ -27,4 +27,9 @@ internal sealed record WorkerResult(
     [property: JsonPropertyName("wall_seconds")] double WallSeconds,
     [property: JsonPropertyName("cpu_seconds")] double CpuSeconds,
     [property: JsonPropertyName("peak_memory_bytes")] long PeakMemoryBytes,
-    [property: JsonPropertyName("host")] string Host);
+    [property: JsonPropertyName("host")] string Host)
+{
+    /// <summary>What the stage appended to KEEL_METRICS_FILE on the node, as an object (null: nothing).</summary>
+    [JsonPropertyName("metrics")]
+    public string? Metrics { get; init; }
+}

@@ -13,24 +13,30 @@ internal static class RunsCommand
         var filter = new Option<string?>("--filter") { Description = "e.g. \"metrics.auc > 0.9 and params.trainer = 'lightgbm'\"" };
         var sort = new Option<string?>("--sort") { Description = "metrics.KEY, params.KEY, tags.KEY or an attribute; '-' in front for descending (default: newest first)" };
         var limit = new Option<int>("--limit") { Description = "at most this many runs (default 50)", DefaultValueFactory = _ => 50 };
+        var columns = new Option<string?>("--columns") { Description = "extra columns, comma-separated: metrics.KEY, params.KEY, tags.KEY, e.g. metrics.auc,params.train.trees" };
         var listJson = CliContext.JsonOption();
-        var list = new Command("list", "runs, newest first, optionally filtered and sorted") { experiment, filter, sort, limit, listJson };
+        var list = new Command("list", "runs, newest first, optionally filtered and sorted") { experiment, filter, sort, limit, columns, listJson };
         list.SetAction(async (parse, ct) =>
         {
             var parsedFilter = parse.GetValue(filter) is { } f ? FilterParser.Parse(f) : null;
             var parsedSort = parse.GetValue(sort) is { } s ? RunSort.Parse(s) : RunSort.Default;
             if (parse.GetValue(limit) < 1) throw new KeelException("--limit must be at least 1");
+            var extra = RunColumns.Parse(parse.GetValue(columns));
             using var ws = CliContext.OpenWorkspace();
             await RunReaper.ReapAsync(ws.Metadata.Runs, ws.Time, ct).ConfigureAwait(false);
             var runs = await ws.Metadata.Runs.QueryAsync(new RunQuery(parse.GetValue(experiment), parsedFilter, parsedSort, parse.GetValue(limit)), ct).ConfigureAwait(false);
+            var values = await RunColumns.ValuesAsync(ws.Metadata.Runs, runs, extra, ct).ConfigureAwait(false);
             if (parse.GetValue(listJson))
             {
-                CliContext.WriteJson(new { runs = runs.Select(TrackingJson.Run) });
+                CliContext.WriteJson(new { runs = runs.Select(TrackingJson.Run), columns = extra.Select(c => c.ToString()), values });
                 return 0;
             }
-            if (runs.Count == 0) Console.WriteLine("no runs match; 'keel exec -- CMD' or the SDK creates runs");
-            foreach (var r in runs)
-                Console.WriteLine($"{r.Id.Short}  {RunStatusNames.Name(r.Status),-8} {r.StartedAt:yyyy-MM-dd HH:mm:ss}  {TrackingJson.Duration(r),7}  {r.Experiment ?? "-",-12} {r.Name}");
+            if (runs.Count == 0)
+            {
+                Console.WriteLine(await NoRunsHintAsync(ws.Metadata.Runs, parse.GetValue(experiment), parsedFilter is not null, ct).ConfigureAwait(false));
+                return 0;
+            }
+            RunColumns.Print(runs, extra, values);
             return 0;
         });
 
@@ -82,5 +88,19 @@ internal static class RunsCommand
         });
 
         root.Subcommands.Add(new Command("runs", "find, inspect and compare tracked runs") { list, show, compare });
+    }
+
+    // "Create runs with keel exec" is advice only for a workspace without runs; otherwise the filter or the experiment left them out.
+    private static async Task<string> NoRunsHintAsync(Keel.Metadata.IRunStore store, string? experiment, bool filtered, CancellationToken ct)
+    {
+        var any = await store.QueryAsync(new RunQuery(null, null, RunSort.Default, 1), ct).ConfigureAwait(false);
+        if (any.Count == 0) return "no runs yet; 'keel run' (pipeline stages), 'keel exec -- CMD' or the SDK creates runs";
+        var what = (filtered, experiment) switch
+        {
+            (true, not null) => $"--filter in experiment '{experiment}'",
+            (true, null) => "--filter",
+            _ => $"experiment '{experiment}'",
+        };
+        return $"no runs match {what}; runs exist ('keel runs list' without it shows them, 'keel runs show RUN' the metrics and params a filter can name)";
     }
 }

@@ -203,6 +203,7 @@ public sealed class PipelineRunner
         env["KEEL_RUN_ID"] = id;
         env["KEEL_WORKSPACE"] = _ws.Root;
         env["KEEL_RECIPE"] = recipe.Digest.ToString();
+        env[KeelRunEnvironment.MetricsFile] = StageMetrics.FilePath(sandbox.Dir);
         _log?.Report($"running {stage.Name}: {stage.Command}");
         var outcome = await _executor.ExecuteAsync(
             new StageJob(stage.Name, stage.Command, sandbox.Tree, env, stage.Resources, stdoutPath, stderrPath,
@@ -239,7 +240,8 @@ public sealed class PipelineRunner
 
         var state = failure is null ? StageState.Ran : outcome.Killed ? StageState.Killed : StageState.Failed;
         var status = state switch { StageState.Ran => RunStatus.Finished, StageState.Killed => RunStatus.Killed, _ => RunStatus.Failed };
-        var execution = new StageExecution(stage, recipe, inputs, LineageInputs(stage, inputs), outputs, outcome, status, failure, stdout, stderr, _executor.Name);
+        var metrics = StageMetrics.Collect(stage, StageMetrics.FilePath(sandbox.Dir), failure is null ? sandbox.InTree : null, _ws.Time.GetUtcNow(), warnings);
+        var execution = new StageExecution(stage, recipe, inputs, LineageInputs(stage, inputs), outputs, outcome, status, failure, stdout, stderr, _executor.Name) { Metrics = metrics };
         // The run (and its lineage) is recorded before the outputs move into the workspace: a
         // kill in between leaves a recorded run whose outputs the next run restores from cache.
         await WithMetadataAsync(async () =>

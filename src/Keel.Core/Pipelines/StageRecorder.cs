@@ -19,7 +19,11 @@ internal sealed record StageExecution(
     string? Reason,
     Digest? Stdout,
     Digest? Stderr,
-    string Executor);
+    string Executor)
+{
+    /// <summary>What the stage reported through KEEL_METRICS_FILE and its outputs of kind metrics.</summary>
+    public IReadOnlyList<MetricPoint> Metrics { get; init; } = [];
+}
 
 /// <summary>
 /// Makes each stage execution a tracked run: opened (running) before the command starts, so
@@ -66,7 +70,7 @@ internal sealed class StageRecorder(Workspace workspace)
             new("keel.executor", e.Executor),
             new("keel.env_lock", e.Recipe.EnvironmentLock),
         };
-        await workspace.Metadata.Runs.LogAsync(id, new RunBatch(prms, [], tags, inputs, outputs), cancellationToken).ConfigureAwait(false);
+        await workspace.Metadata.Runs.LogAsync(id, new RunBatch(prms, e.Metrics, tags, inputs, outputs), cancellationToken).ConfigureAwait(false);
         var resources = new RunResources(e.Outcome.CpuSeconds, e.Outcome.PeakMemoryBytes, e.Outcome.Wall.TotalSeconds);
         await workspace.Metadata.Runs.FinishAsync(id,
             new RunCompletion(e.Status, workspace.Time.GetUtcNow(), e.Outcome.ExitCode, resources, e.Reason),

@@ -44,12 +44,12 @@ internal static class CodeCheckout
             {
                 if (Directory.Exists(clone)) Directory.Delete(clone, recursive: true);
             }
-            notes.Add($"the recorded commit {commit[..12]} is missing from the git repository at {workspace.Root}; used the copy from the imported bundle");
+            notes.Add($"the recorded commit {commit[..12]} {WhereMissing(workspace.Root)}; used the copy from the imported bundle");
         }
         else
         {
             init.Wait();
-            throw new KeelException($"the recorded commit {commit} is missing from the git repository at {workspace.Root} and no imported bundle carries it; "
+            throw new KeelException($"the recorded commit {commit} {WhereMissing(workspace.Root)} and no imported bundle carries it; "
                 + "fetch it (git fetch --all) or import a Keel bundle that has it", ExitCodes.CheckFailed);
         }
         init.GetAwaiter().GetResult();
@@ -63,6 +63,15 @@ internal static class CodeCheckout
             notes.Add($"applied the recorded uncommitted diff {d.Short}");
         }
         return notes;
+    }
+
+    /// <summary>Why a commit is not at hand: the workspace is in no git repository at all, or its repository lacks the commit.</summary>
+    private static string WhereMissing(string root)
+    {
+        var top = ProcessRunner.GitOk(root, "rev-parse", "--is-inside-work-tree") ? ProcessRunner.Run(root, "git", ["rev-parse", "--show-toplevel"]).Stdout.Trim() : "";
+        return top.Length == 0
+            ? $"is not available here: the workspace at {root} is not in a git repository"
+            : $"is missing from the git repository at {top}";
     }
 
     /// <summary>True when <paramref name="repo"/> is in a git repository holding the commit (cat-file fails outside one).</summary>

@@ -51,6 +51,19 @@ public abstract class ExecutorConformance : IDisposable
     }
 
     [ServiceFact]
+    public async Task Execute_StageAppendsToMetricsFile_TheSubmittersFileHoldsIt()
+    {
+        var metrics = Dir.File("submitter-" + Guid.NewGuid().ToString("N")[..8] + "-metrics.jsonl");
+        var job = Job("mkdir -p out && echo x > out/x.txt && echo '{\"auc\": 0.9}' >> \"$KEEL_METRICS_FILE\"", outputs: ["out/x.txt"]);
+        job = job with { Environment = new Dictionary<string, string>(job.Environment) { ["KEEL_METRICS_FILE"] = metrics } };
+
+        var outcome = await Executor.ExecuteAsync(job, CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.ToString());
+        Assert.Equal("{\"auc\": 0.9}\n", File.ReadAllText(metrics));
+    }
+
+    [ServiceFact]
     public async Task Execute_CommandFails_ExitCodeAndItsLogKept()
     {
         var job = Job("echo 'bad input on line 3' >&2; exit 3", outputs: ["out/x.txt"]);

@@ -47,6 +47,14 @@ internal static class BundleCommand
                 foreach (var n in r.Notes) Console.WriteLine($"note: {n}");
                 Console.WriteLine($"imported {r.Subject} ({r.SubjectDigest}): {r.Objects} new objects, {r.Nodes} lineage nodes{(r.AlreadyPresent ? " (its lineage was already here)" : "")}, {r.Commits} git bundles, {r.Attestations} attestations"
                     + (r.SignedBy is null ? "; unsigned" : $"; signed by {r.SignedBy}{(r.SignerTrusted ? " (trusted)" : " (not trusted)")}"));
+                foreach (var signer in r.Signers)
+                {
+                    Console.WriteLine($"signer {signer.KeyId}: {(signer.Trusted ? "trusted" : "NOT trusted")}");
+                    Console.WriteLine($"  fingerprint {signer.Fingerprint}");
+                    if (signer.PublicKey is not null) Console.WriteLine($"  public key  {signer.PublicKey}");
+                    if (signer.TrustCommand is not null)
+                        Console.WriteLine($"  to trust it, once its owner confirms this fingerprint to you (not through the bundle): {signer.TrustCommand}");
+                }
                 Console.WriteLine($"next: keel lineage {r.Subject} | keel verify {r.Subject} | keel reproduce {r.Subject}");
             }
             return ExitCodes.Ok;

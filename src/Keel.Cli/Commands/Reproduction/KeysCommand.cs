@@ -14,8 +14,8 @@ internal static class KeysCommand
         {
             var store = KeyStore.Default();
             var (id, pub) = store.Generate();
-            if (parse.GetValue<bool>("--json")) CliContext.WriteJson(new { key_id = id, public_key = pub, home = store.Home });
-            else Console.WriteLine($"generated {id}\npublic key: {pub} (give this file to whoever verifies your attestations: 'keel keys trust {Path.GetFileName(pub)}')");
+            if (parse.GetValue<bool>("--json")) CliContext.WriteJson(new { key_id = id, fingerprint = SignerKeys.Fingerprint(id), public_key = pub, home = store.Home });
+            else Console.WriteLine($"generated {id}\nfingerprint {SignerKeys.Fingerprint(id)} (tell it to whoever trusts your key, through another channel than your bundles)\npublic key: {pub} (give this file to whoever verifies your attestations: 'keel keys trust {Path.GetFileName(pub)}')");
             return ExitCodes.Ok;
         });
         var file = new Argument<string>("file") { Description = "a PEM public key file" };
@@ -48,15 +48,34 @@ internal static class KeysCommand
             }
             using (ws)
             {
-                var check = AttestationVerifier.Verify(File.ReadAllText(path), KeyStore.Default(), ws?.Objects, ws?.Metadata.LineageCatalog);
+                var check = AttestationVerifier.Verify(File.ReadAllText(path), KeyStore.Default(), ws?.Objects, ws?.Metadata.LineageCatalog,
+                    ws?.KeelDir);
+                var subjectState = ws is null ? "not checked (no workspace here)" : check.Problems.Count == 0 ? "matches the object store" : "does NOT match";
                 if (parse.GetValue(json))
-                    CliContext.WriteJson(new { valid = check.Valid, key_id = check.KeyId, subjects = check.Subjects, verdict = check.Verdict, subject_checked = ws is not null, problems = check.Problems });
+                {
+                    CliContext.WriteJson(new
+                    {
+                        valid = check.Valid,
+                        signed = check.Signed,
+                        status = !check.Signed ? "unsigned" : check.Valid ? "valid" : "invalid",
+                        key_id = check.KeyId,
+                        subjects = check.Subjects,
+                        verdict = check.Verdict,
+                        subject_checked = ws is not null,
+                        problems = check.Problems,
+                    });
+                }
                 else
                 {
                     foreach (var p in check.Problems) Console.WriteLine($"PROBLEM {p}");
-                    Console.WriteLine(check.Valid
-                        ? $"valid: signed by trusted key {check.KeyId}; subject {string.Join(", ", check.Subjects)} {(ws is null ? "not checked (no workspace here)" : "matches the object store")}; attested verdict: {check.Verdict}"
-                        : $"INVALID: signature ok ({check.KeyId}) but the subject or the lineage no longer matches what was attested");
+                    if (!check.Signed)
+                        Console.WriteLine($"UNSIGNED: {Path.GetFileName(path)} is a bare in-toto statement, not a DSSE envelope: nobody signed it, so it proves nothing about who checked what; "
+                            + $"subject {string.Join(", ", check.Subjects)} {subjectState}; attested verdict: {check.Verdict ?? "-"}. "
+                            + "The verifier writes it when they have no signing key: ask them to run 'keel keys generate' and 'keel verify' again, then send attestation.dsse.json and their public key");
+                    else
+                        Console.WriteLine(check.Valid
+                            ? $"valid: signed by trusted key {check.KeyId}; subject {string.Join(", ", check.Subjects)} {subjectState}; attested verdict: {check.Verdict}"
+                            : $"INVALID: signature ok ({check.KeyId}) but the subject or the lineage no longer matches what was attested");
                 }
                 return check.Valid ? ExitCodes.Ok : ExitCodes.CheckFailed;
             }

@@ -6,7 +6,7 @@ using Keel.Reproduction.Attestations;
 
 namespace Keel.Cli.Commands.Reproduction;
 
-/// <summary><c>keel verify REF [--no-reproduce] [--report DIR] [--json]</c></summary>
+/// <summary><c>keel verify REF [--no-reproduce] [-o DIR] [--json]</c></summary>
 internal static class VerifyCommand
 {
     public static string KeelVersion =>
@@ -16,7 +16,7 @@ internal static class VerifyCommand
     {
         var reference = new Argument<string>("ref") { Description = "the model or artifact to verify" };
         var noReproduce = new Option<bool>("--no-reproduce") { Description = "check integrity and behaviour tests only" };
-        var reportDir = new Option<string?>("--report") { Description = "where to write report.json, report.md and the attestation (default: keel-verify-<digest> in the current folder)" };
+        var reportDir = new Option<string?>("--output", "-o", "--report") { Description = "where to write report.json, report.md and the attestation (default: .keel/verify/<digest>/, outside the tracked tree)" };
         var json = CliContext.JsonOption();
         var (trust, timeLimit, memoryLimit) = SandboxOptions.Create();
         var command = new Command("verify", "integrity, behaviour tests and an independent reproduction, with a signed attestation of the result")
@@ -27,7 +27,9 @@ internal static class VerifyCommand
         {
             using var s = await LineageSession.OpenAsync(ct).ConfigureAwait(false);
             var target = await s.Resolver.ResolveAsync(parse.GetValue(reference)!, null, ct).ConfigureAwait(false);
-            var dir = Path.GetFullPath(parse.GetValue(reportDir) ?? $"keel-verify-{target.Node.Digest?.Short ?? target.Node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", CliContext.Cwd);
+            // By default under .keel/ (ignored by git), so verifying never leaves the repository dirty.
+            var dir = Path.GetFullPath(parse.GetValue(reportDir)
+                ?? Path.Combine(s.Workspace.KeelDir, "verify", target.Node.Digest?.Short ?? target.Node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), CliContext.Cwd);
             var quiet = parse.GetValue(json);
             var verifier = new Verifier(s.Workspace, s.Index, KeyStore.Default(), BehaviourTests.Find() ?? new Keel.Models.Testing.RegistryBehaviourTests(), quiet ? null : new SyncProgress())
             {

@@ -70,18 +70,18 @@ public static class Dsse
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new KeelException($"the attestation is not valid JSON ({e.Message}); it was altered or truncated", ExitCodes.CheckFailed);
+            throw new KeelException($"damaged attestation: not valid JSON ({e.Message}); it was altered or cut short", ExitCodes.CheckFailed);
         }
         var type = Str(root, "payloadType");
         var payload = Base64(Str(root, "payload"), "payload");
-        if (root["signatures"] is not JsonArray arr || arr.Count == 0) throw new KeelException("the attestation has no signatures", ExitCodes.CheckFailed);
+        if (root["signatures"] is not JsonArray arr || arr.Count == 0) throw new KeelException("damaged DSSE envelope: it has no signatures", ExitCodes.CheckFailed);
         var sigs = arr.Select(s => s as JsonObject ?? throw new KeelException("a signature entry is not an object", ExitCodes.CheckFailed))
             .Select(s => new DsseSignature(Str(s, "keyid"), Base64(Str(s, "sig"), "sig"))).ToList();
         return new DsseEnvelope(type, payload, sigs);
     }
 
     private static string Str(JsonObject o, string key) =>
-        o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new KeelException($"the attestation lacks '{key}'; it was altered or is not a DSSE envelope", ExitCodes.CheckFailed);
+        o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new KeelException($"damaged DSSE envelope: '{key}' is missing or not a string; the file was altered or cut short after it was written (a bare statement has '_type' and none of payloadType, payload, signatures)", ExitCodes.CheckFailed);
 
     private static byte[] Base64(string text, string field)
     {

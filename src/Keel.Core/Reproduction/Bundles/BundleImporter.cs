@@ -8,7 +8,16 @@ using Keel.Workspaces;
 namespace Keel.Reproduction.Bundles;
 
 /// <summary>What <c>keel bundle import</c> accepted.</summary>
-public sealed record BundleImportSummary(string Subject, string? SubjectDigest, int Objects, int Nodes, int Commits, int Attestations, string? SignedBy, bool SignerTrusted, bool AlreadyPresent, IReadOnlyList<string> Notes);
+public sealed record BundleImportSummary(string Subject, string? SubjectDigest, int Objects, int Nodes, int Commits, int Attestations, string? SignedBy, bool SignerTrusted, bool AlreadyPresent, IReadOnlyList<string> Notes)
+{
+    /// <summary>Everyone who signed the bundle or an attestation in it, with the public key file the bundle carried.</summary>
+    public IReadOnlyList<BundleSigner> Signers { get; init; } = [];
+}
+
+/// <summary>A signer of a bundle: key id, fingerprint for comparing by eye, whether you trust it, and where its public key now is.</summary>
+/// <param name="PublicKey">The carried public key, kept under .keel/signers/ (null when the bundle did not carry it).</param>
+/// <param name="TrustCommand">What to run to trust it, once its owner confirmed the fingerprint (null when trusted already).</param>
+public sealed record BundleSigner(string KeyId, string Fingerprint, bool Trusted, string? PublicKey, string? TrustCommand);
 
 /// <summary>
 /// Imports a bundle: stages it (<see cref="BundleReader"/>), then validates everything before
@@ -49,7 +58,7 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
             var (signedBy, trusted) = CheckSignature(staged, manifestBytes);
             Diagnostics.Trace("import: manifest signature checked");
             if (signedBy is null) notes.Add("the bundle is not signed; every entry was still checked against its digest");
-            else if (!trusted) notes.Add($"signed by {signedBy}, which you do not trust yet; the signature is valid for the key the bundle carries ('keel keys trust' it if you know its owner)");
+            else if (!trusted) notes.Add($"signed by {signedBy}, which you do not trust yet; the signature is valid for the key the bundle carries (trust it only once its owner confirmed the fingerprint below)");
 
             var listed = manifest.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
             foreach (var (name, (_, size, digest)) in staged)
@@ -75,8 +84,9 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
                     throw BundleReader.Refuse($"the lineage root of run node {id} does not match the manifest (its records were altered)");
             }
             var attestations = staged.Where(kv => kv.Key.StartsWith("attestations/", StringComparison.Ordinal)).ToList();
+            var attestationSigners = new List<string>();
             foreach (var (name, (path, _, _)) in attestations)
-                CheckAttestation(staged, name, await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+                attestationSigners.AddRange(CheckAttestation(staged, name, await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)));
 
             Diagnostics.Trace("import: validated");
             // Everything is valid: commit.
@@ -111,7 +121,8 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
                     File.Move(path, Path.Combine(dir, Path.GetFileName(name)), overwrite: true);
                 }
             }
-            return new BundleImportSummary(manifest.Subject, manifest.SubjectDigest, objects, nodes, commits, attestations.Count, signedBy, trusted, present, notes);
+            var signers = KeepSignerKeys(staged, signedBy, attestationSigners);
+            return new BundleImportSummary(manifest.Subject, manifest.SubjectDigest, objects, nodes, commits, attestations.Count, signedBy, trusted, present, notes) { Signers = signers };
         }
         finally
         {
@@ -135,7 +146,7 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
         return (null, false);
     }
 
-    private void CheckAttestation(Dictionary<string, (string File, long Size, Digest Digest)> staged, string name, string json)
+    private List<string> CheckAttestation(Dictionary<string, (string File, long Size, Digest Digest)> staged, string name, string json)
     {
         DsseEnvelope envelope;
         try
@@ -151,6 +162,32 @@ public sealed class BundleImporter(Workspace workspace, KeyStore keys, BundleLim
             using var key = KeyFor(staged, sig.KeyId) ?? throw BundleReader.Refuse($"{name} is signed by {sig.KeyId}, whose public key the bundle does not carry");
             if (!Dsse.Verify(envelope, sig, key)) throw BundleReader.Refuse($"bad signature: {name} does not verify against {sig.KeyId}");
         }
+        return [.. envelope.Signatures.Select(s => s.KeyId)];
+    }
+
+    /// <summary>
+    /// Keeps each signer's carried public key under .keel/signers/, so the colleague can find it
+    /// and trust it explicitly; nothing is trusted here. Keys were checked against their ids above.
+    /// </summary>
+    private List<BundleSigner> KeepSignerKeys(Dictionary<string, (string File, long Size, Digest Digest)> staged, string? manifestSigner, List<string> attestationSigners)
+    {
+        var result = new List<BundleSigner>();
+        IEnumerable<string> ids = manifestSigner is null ? attestationSigners : [manifestSigner, .. attestationSigners];
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            using var trustedKey = keys.TrustedKey(id);
+            string? kept = null;
+            if (id.Length == 71 && staged.TryGetValue($"keys/{id[7..]}.pub", out var carried))
+            {
+                using var key = ECDsa.Create();
+                key.ImportFromPem(File.ReadAllText(carried.File));
+                var actual = KeyStore.KeyIdOf(key);
+                if (actual == id) kept = SignerKeys.Save(workspace.KeelDir, actual, System.Text.Encoding.UTF8.GetBytes(key.ExportSubjectPublicKeyInfoPem()));
+            }
+            result.Add(new BundleSigner(id, SignerKeys.Fingerprint(id), trustedKey is not null, kept,
+                trustedKey is null && kept is not null ? $"keel keys trust {kept}" : null));
+        }
+        return result;
     }
 
     private ECDsa? KeyFor(Dictionary<string, (string File, long Size, Digest Digest)> staged, string keyId)
