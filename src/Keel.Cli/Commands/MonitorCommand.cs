@@ -39,10 +39,16 @@ internal static class MonitorCommand
         var scoreColumn = new Option<string>("--score-column") { Description = "CSV input: model score column (default score)", DefaultValueFactory = _ => "score" };
         var labelColumn = new Option<string>("--label-column") { Description = "CSV input: true label column (default label)", DefaultValueFactory = _ => "label" };
         var ignore = new Option<string[]>("--ignore") { Description = "CSV input: columns that are not features", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("monitor", "test production predictions for drift, data quality and performance; exit 1 on a sustained alert")
+        var failOn = new Option<string?>("--fail-on")
+        {
+            Description = "exit 1 as soon as one judged window's own verdict is 'drift' (a feature or the score drifts) or 'alert' (drift, an absent feature, "
+                + "performance below the floor), without the sustained rule's 2 of 3 windows: a CI gate for a one-off check",
+        };
+        failOn.AcceptOnlyFromAmong("drift", "alert");
+        var command = new Command("monitor", "test production predictions for drift, data quality and performance; exit 1 on a sustained alert (or as --fail-on says)")
         {
             name, alias, reference, current, feedback, window, since, json, report, watch, interval, maxCycles, saveProfile, webhook, prometheus,
-            idColumn, timeColumn, scoreColumn, labelColumn, ignore,
+            idColumn, timeColumn, scoreColumn, labelColumn, ignore, failOn,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -78,6 +84,7 @@ internal static class MonitorCommand
             var dispatcher = new SafeAlertDispatcher(sinks, message => Console.Error.WriteLine($"keel: {message}"));
             bool asJson = parse.GetValue(json);
             string? reportPath = parse.GetValue(report);
+            string? gate = parse.GetValue(failOn);
             bool alerted = false;
             for (int cycle = 1; ; cycle++)
             {
@@ -89,10 +96,12 @@ internal static class MonitorCommand
                     ReferenceProfile profile;
                     IFeedbackSource? labels = parse.GetValue(feedback) is { } f ? new CsvFeedbackSource(f, columns.Id, columns.Label) : null;
                     bool canAct = true;
+                    string[] monitored = [];
                     if (ws is not null)
                     {
                         var deployment = await MonitoredDeployment.ResolveAsync(ws, target, parse.GetValue(alias)!, ct).ConfigureAwait(false);
                         canAct = deployment.Alias is not null;
+                        monitored = [.. deployment.Versions.Select(v => v.Ref)];
                         var capture = new CaptureSource(ws, deployment);
                         source = capture;
                         snapshot = new CaptureSnapshot(ws, deployment, capture, LabelColumn(ws, model));
@@ -109,10 +118,11 @@ internal static class MonitorCommand
                     if (cycle == 1 && parse.GetValue(saveProfile) is { } save) await File.WriteAllBytesAsync(save, profile.ToJson(), ct).ConfigureAwait(false);
                     var session = new MonitorSession(model, profile, policy.Options, policy.Alerts, spec, CliContext.Time, dispatcher);
                     MonitorResult result = await session.RunAsync(source, labels, sinceTime, ct).ConfigureAwait(false);
-                    alerted |= result.Alerted;
+                    if (ws is not null && result.Rows == 0) result = await PointToTrafficAsync(ws, model, monitored, result, sinceTime, ct).ConfigureAwait(false);
+                    alerted |= gate switch { "drift" => result.DriftedWindows > 0, "alert" => result.AlertingWindows > 0, _ => false } || result.Alerted;
                     if (reportPath is not null) await File.WriteAllTextAsync(reportPath, MonitorReportHtml.Render(profile, result, session.LastWindows), ct).ConfigureAwait(false);
                     if (asJson) CliContext.WriteJson(result);
-                    else MonitorText.Write(result, Console.Out);
+                    else MonitorText.Write(result, gate, Console.Out);
                     if (result.Alerted && policy.HasActions && !canAct)
                         Console.Error.WriteLine($"keel: the monitor policy acts on an alias; {target} names a version, so no action was taken");
                     else if (result.Alerted && policy.HasActions)
@@ -130,6 +140,18 @@ internal static class MonitorCommand
             return alerted ? ExitCodes.CheckFailed : ExitCodes.Ok;
         });
         root.Subcommands.Add(command);
+    }
+
+    // Nothing captured for the monitored version(s): name the versions of the model that do have traffic (after the quickstart,
+    // production moved to the retrained churn@2 while the captured traffic belongs to churn@1).
+    private static async Task<MonitorResult> PointToTrafficAsync(Workspace ws, string model, string[] monitored, MonitorResult result, DateTimeOffset? since, CancellationToken ct)
+    {
+        var traffic = await CaptureSource.TrafficByVersionAsync(ws, model, since, ct).ConfigureAwait(false);
+        var others = traffic.Where(t => t.Rows > 0 && !monitored.Contains(t.Ref, StringComparer.Ordinal)).ToList();
+        if (others.Count == 0) return result;
+        string list = string.Join(", ", others.Select(t => $"{t.Ref} has {t.Rows} captured prediction(s)"));
+        string note = $"{list}: monitor it with 'keel monitor {others[^1].Ref}' (against its own deployment's reference)";
+        return result with { Notes = [.. result.Notes, note] };
     }
 
     // The label column of the model's training data, from its models: entry in keel.yaml (the snapshot writes labels there).

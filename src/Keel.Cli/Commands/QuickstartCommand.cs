@@ -77,7 +77,10 @@ internal static class QuickstartCommand
             Console.WriteLine("   keel models show churn@production   the card, signature and alias history");
             Console.WriteLine("   keel serve                     serve churn@production on 127.0.0.1:8080 (docs/serving.md)");
             Console.WriteLine("   keel lineage churn@1 --down    the deployment and the captured predictions");
-            Console.WriteLine("   keel monitor churn --report monitor.html   the drift report (reads the capture; --watch keeps going)");
+            // After the retrain, churn@production is churn@2, which has served nothing yet; the captured traffic is churn@1's.
+            Console.WriteLine(redeployed
+                ? "   keel monitor churn@1 --report monitor.html   the drift report of the traffic churn@1 served (production is now churn@2, with no traffic yet)"
+                : "   keel monitor churn --report monitor.html   the drift report (reads the capture; --watch keeps going)");
             Console.WriteLine("   keel rollback churn --alias production      back to churn@1, recorded");
             return reproduction.Passed && redeployed ? 0 : ExitCodes.CheckFailed;
         });

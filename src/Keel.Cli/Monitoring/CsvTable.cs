@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Keel.Cli.Monitoring;
 
-/// <summary>A CSV file read into columns of text (RFC 4180 quoting; empty cells are missing).</summary>
+/// <summary>A CSV file read into columns of text (RFC 4180 quoting; empty cells are missing; header names as <see cref="Keel.Registry.CsvHeader"/> reads them).</summary>
 internal sealed class CsvTable
 {
     private CsvTable(string path, string[] header, string?[][] columns, int rows)
@@ -31,7 +31,9 @@ internal sealed class CsvTable
         var fields = new List<string>();
         if (!ReadRecord(reader, fields))
             throw new KeelException($"{path} is empty; a CSV with a header row is needed");
-        string[] header = [.. fields.Select(f => f.Trim())];
+        int width = fields.Count;
+        var (header, dropFirst) = Keel.Registry.CsvHeader.Read(fields, path);
+        int skip = dropFirst ? 1 : 0;
         var dup = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)
             throw new KeelException($"{path}: column '{dup.Key}' appears twice in the header");
@@ -41,9 +43,9 @@ internal sealed class CsvTable
         {
             line++;
             if (fields.Count == 1 && fields[0].Length == 0) continue;
-            if (fields.Count != header.Length)
-                throw new KeelException($"{path}:{line}: {fields.Count} fields where the header has {header.Length}; fix the row or the quoting");
-            for (int c = 0; c < header.Length; c++) columns[c].Add(fields[c].Length == 0 ? null : fields[c]);
+            if (fields.Count != width)
+                throw new KeelException($"{path}:{line}: {fields.Count} fields where the header has {width}; fix the row or the quoting");
+            for (int c = 0; c < header.Length; c++) columns[c].Add(fields[c + skip].Length == 0 ? null : fields[c + skip]);
         }
         return new CsvTable(path, header, [.. columns.Select(c => c.ToArray())], columns.Length == 0 ? 0 : columns[0].Count);
     }

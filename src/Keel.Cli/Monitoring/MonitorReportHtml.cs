@@ -20,7 +20,8 @@ internal static class MonitorReportHtml
          .Append("; reference: ").Append(E(reference.Source)).Append(" (").Append(reference.Rows).Append(" rows). State: <b class=\"")
          .Append(Css(result.State)).Append("\">").Append(Css(result.State)).Append("</b>.</p>");
         h.Append("<p>A feature drifts only when its test is significant after Benjamini-Hochberg across features (q = ")
-         .Append(F(0.05)).Append(" by default) and its effect size reaches its threshold; an alert needs persistence across windows.</p>");
+         .Append(F(0.05)).Append(" by default) and its effect size reaches its threshold; an alert needs persistence across windows. ")
+         .Append("The minimum detectable effect is the smallest effect the test can tell from chance with the window's counts: a smaller shift goes unseen.</p>");
         foreach (string note in result.Notes) h.Append("<p><b>Note:</b> ").Append(E(note)).Append("</p>");
 
         h.Append("<h2>Windows</h2><table><tr><th>window</th><th>rows</th><th>window severity</th><th>state</th><th>drifted</th><th>reasons</th></tr>");
@@ -47,13 +48,13 @@ internal static class MonitorReportHtml
 
     private static void FeatureTable(StringBuilder h, WindowReport w)
     {
-        h.Append("<h2>Features in window ").Append(E(w.Label)).Append("</h2><table><tr><th>feature</th><th>test</th><th>statistic</th><th>p</th><th>BH p</th><th>effect</th><th>threshold</th><th>PSI</th><th>Wasserstein/sd</th><th>Cramér's V</th><th>JS</th><th>status</th></tr>");
+        h.Append("<h2>Features in window ").Append(E(w.Label)).Append("</h2><table><tr><th>feature</th><th>test</th><th>statistic</th><th>p</th><th>BH p</th><th>effect</th><th>threshold</th><th>min. detectable</th><th>PSI</th><th>Wasserstein/sd</th><th>Cramér's V</th><th>JS</th><th>status</th></tr>");
         foreach (FeatureDrift f in w.Features.Concat(w.Prediction is null ? [] : [w.Prediction]))
         {
             h.Append("<tr class=\"").Append(f.Drifted ? "alert" : f.Status == "small_effect" ? "warn" : "ok").Append("\"><td>").Append(E(f.Feature)).Append("</td><td>")
              .Append(f.Test).Append(' ').Append(f.Method).Append("</td><td>").Append(F(f.Statistic)).Append("</td><td>").Append(P(f.PValue)).Append("</td><td>")
              .Append(P(f.AdjustedPValue)).Append("</td><td>").Append(f.EffectMetric).Append(' ').Append(F(f.Effect)).Append("</td><td>").Append(F(f.Threshold)).Append("</td><td>")
-             .Append(O(f.Psi)).Append("</td><td>").Append(O(f.Wasserstein)).Append("</td><td>").Append(O(f.CramersV)).Append("</td><td>").Append(O(f.JensenShannon))
+             .Append(f.MinimumDetectableEffect is double mde ? F(mde) : "none at this n").Append("</td><td>").Append(O(f.Psi)).Append("</td><td>").Append(O(f.Wasserstein)).Append("</td><td>").Append(O(f.CramersV)).Append("</td><td>").Append(O(f.JensenShannon))
              .Append("</td><td>").Append(f.Status).Append("</td></tr>");
         }
         h.Append("</table>");

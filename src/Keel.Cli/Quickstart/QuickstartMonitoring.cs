@@ -75,7 +75,7 @@ internal static class QuickstartMonitoring
         var result = await session.RunAsync(capture, new StoredFeedbackSource(ws, "churn"), null, ct).ConfigureAwait(false);
         using (var text = new StringWriter(CultureInfo.InvariantCulture))
         {
-            MonitorText.Write(result, text);
+            MonitorText.Write(result, null, text);
             foreach (var line in text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)) Console.WriteLine($"   {line}");
         }
         if (!result.Alerted || policy.OnDrift is null)

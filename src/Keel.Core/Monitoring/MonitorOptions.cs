@@ -21,8 +21,14 @@ public sealed record MonitorOptions
     /// <summary>Effect threshold for prediction (score) drift, normalised Wasserstein; default 0.1.</summary>
     public double ScoreThreshold { get; init; } = 0.1;
 
-    /// <summary>Windows with fewer rows are reported as insufficient and never alarm; default 100.</summary>
+    /// <summary>
+    /// The minimum sample on either side: a window with fewer rows, or any window judged against a reference with
+    /// fewer rows, is reported as insufficient ("too few rows") and never alarms; default 100.
+    /// </summary>
     public int MinWindowRows { get; init; } = 100;
+
+    /// <summary>A feature with fewer present values than this in the reference or the window gets no drift verdict; default 20.</summary>
+    public int MinFeatureValues { get; init; } = 20;
 
     /// <summary>Missing-rate increase over the reference (absolute) that warns; default 0.05.</summary>
     public double MissingRateIncrease { get; init; } = 0.05;
@@ -54,5 +60,6 @@ public sealed record MonitorOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(MinWindowRows);
+        ArgumentOutOfRangeException.ThrowIfNegative(MinFeatureValues);
     }
 }

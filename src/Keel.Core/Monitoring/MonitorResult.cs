@@ -22,6 +22,15 @@ public sealed record MonitorResult
     /// <summary>True when any window ended in the sustained alert state (exit code 1).</summary>
     public bool Alerted { get; init; }
 
+    /// <summary>Judged windows with a drift verdict of their own (a feature or the score drifts), persistence aside: <c>--fail-on drift</c>.</summary>
+    public int DriftedWindows { get; init; }
+
+    /// <summary>Judged windows whose own severity is alert (drift, an absent feature, performance below the floor): <c>--fail-on alert</c>.</summary>
+    public int AlertingWindows { get; init; }
+
+    /// <summary>Windows too small (or judged against too small a reference) to give any verdict.</summary>
+    public int InsufficientWindows { get; init; }
+
     /// <summary>Run-level findings: unknown feedback ids, sink failures, no data.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

@@ -71,6 +71,9 @@ public sealed class MonitorSession(
             States = states,
             State = tracker.State,
             Alerted = tracker.AlertWindows > 0,
+            DriftedWindows = reports.Count(w => !w.Insufficient && (w.Features.Any(f => f.Drifted) || w.Prediction is { Drifted: true })),
+            AlertingWindows = reports.Count(w => !w.Insufficient && w.Severity == Severity.Alert),
+            InsufficientWindows = reports.Count(w => w.Insufficient),
             Notes = notes,
         };
     }

@@ -6,10 +6,16 @@ namespace Keel.Pipelines;
 /// <summary>The <c>monitor:</c> section of keel.yaml (docs/monitoring.md, "Policy").</summary>
 public static partial class PipelineParser
 {
-    private static readonly string[] MonitorKeys = ["window", "fdr", "min_rows", "persistence", "cooldown", "thresholds", "features", "performance", "alerts", "on_drift", "on_performance"];
+    private static readonly string[] MonitorKeys = ["window", "fdr", "min_rows", "min_values", "persistence", "cooldown", "thresholds", "features", "performance", "alerts", "on_drift", "on_performance"];
     private static readonly string[] ThresholdKeys = ["wasserstein", "psi", "js", "cramers_v", "score"];
     private static readonly string[] FeatureKeys = ["ignore", "effect", "threshold"];
     private static readonly string[] Effects = ["wasserstein", "psi", "js", "cramers_v"];
+
+    private static int Count(Context ctx, YamlNode node, string what)
+    {
+        int n = Int(ctx, node, what);
+        return n >= 0 ? n : throw new PipelineException(At(ctx, node), $"{what} must be 0 or more, got {n}", $"write e.g. {what}: 100");
+    }
 
     private static MonitorPolicy ParseMonitor(Context ctx, YamlNode node)
     {
@@ -34,7 +40,8 @@ public static partial class PipelineParser
                     if (q is <= 0 or >= 1) throw new PipelineException(At(ctx, v), $"fdr must be between 0 and 1, got {q}", "write e.g. fdr: 0.05");
                     options = options with { FalseDiscoveryRate = q };
                     break;
-                case "min_rows": options = options with { MinWindowRows = Int(ctx, v, "min_rows") }; break;
+                case "min_rows": options = options with { MinWindowRows = Count(ctx, v, "min_rows") }; break;
+                case "min_values": options = options with { MinFeatureValues = Count(ctx, v, "min_values") }; break;
                 case "cooldown": alerts = alerts with { CooldownWindows = Int(ctx, v, "cooldown") }; break;
                 case "persistence": alerts = Persistence(ctx, v, alerts); break;
                 case "thresholds": options = Thresholds(ctx, v, options); break;

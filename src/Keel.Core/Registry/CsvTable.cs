@@ -24,16 +24,17 @@ public sealed class CsvTable
     public static CsvTable Read(Stream stream, string displayName)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var header = ReadRecord(reader) ?? throw new KeelException($"{displayName} is empty; a CSV with a header row is needed");
+        var fields = ReadRecord(reader) ?? throw new KeelException($"{displayName} is empty; a CSV with a header row is needed");
+        var (header, dropFirst) = CsvHeader.Read(fields, displayName);
         var rows = new List<string[]>();
         var line = 1;
         while (ReadRecord(reader) is { } record)
         {
             line++;
             if (record.Length == 1 && record[0].Length == 0) continue;
-            if (record.Length != header.Length)
-                throw new KeelException($"{displayName}:{line}: {record.Length} fields where the header has {header.Length}; fix the row");
-            rows.Add(record);
+            if (record.Length != fields.Length)
+                throw new KeelException($"{displayName}:{line}: {record.Length} fields where the header has {fields.Length}; fix the row");
+            rows.Add(dropFirst ? record[1..] : record);
         }
         return new CsvTable(header, rows);
     }

@@ -1,6 +1,5 @@
-using System.IO.Compression;
-using System.Text;
 using Keel.Objects;
+using Keel.Reproduction;
 using Microsoft.ML;
 
 namespace Keel.Models.MLNet;
@@ -25,23 +24,13 @@ internal sealed class MLNetFlavor : IModelFlavor
         }
     }
 
-    /// <summary>BLAKE3 over the zip's entries sorted by name, each as (name, length, bytes): timestamps and compression do not matter.</summary>
+    /// <summary>The canonical digest of the zip (<see cref="CanonicalModel"/>, the definition reproduce compares with): timestamps and compression do not matter.</summary>
     public Digest CanonicalDigest(string path)
     {
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            using var buffer = new MemoryStream();
-            foreach (var entry in zip.Entries.Where(e => !e.FullName.EndsWith('/')).OrderBy(e => e.FullName, StringComparer.Ordinal))
-            {
-                var name = Encoding.UTF8.GetBytes(entry.FullName);
-                buffer.Write(BitConverter.GetBytes(name.Length));
-                buffer.Write(name);
-                buffer.Write(BitConverter.GetBytes(entry.Length));
-                using var s = entry.Open();
-                s.CopyTo(buffer);
-            }
-            return ContentHasher.Hash(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            using var zip = File.OpenRead(path);
+            return CanonicalModel.Digest(zip);
         }
         catch (InvalidDataException e)
         {

@@ -47,6 +47,33 @@ internal sealed class CaptureSource(Workspace workspace, MonitoredDeployment dep
         }
     }
 
+    /// <summary>
+    /// Captured rows per version of model <paramref name="name"/> (at or after <paramref name="since"/> by segment), in version
+    /// order: what to point at when the monitored version has no traffic yet (say, right after a retrained version replaced it).
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Ref, long Rows)>> TrafficByVersionAsync(Workspace workspace, string name, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        string prefix = $"predictions:{name}@";
+        var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var node in workspace.Metadata.Lineage.NodesAfterAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            if (node.Kind != "predictions" || !node.Label.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (since is { } s && Last(node) is { } last && last < s) continue;
+            int end = node.Label.IndexOf(':', prefix.Length);
+            string version = end < 0 ? node.Label["predictions:".Length..] : node.Label["predictions:".Length..end];
+            rows[version] = rows.GetValueOrDefault(version) + Rows(node);
+        }
+        return [.. rows.OrderBy(kv => int.TryParse(kv.Key.AsSpan(name.Length + 1), out int v) ? v : int.MaxValue).Select(kv => (kv.Key, kv.Value))];
+    }
+
+    private static long Rows(LineageNode node)
+    {
+        if (node.Attributes is null) return 0;
+        using var doc = JsonDocument.Parse(node.Attributes);
+        return doc.RootElement.TryGetProperty("rows", out var rows) && rows.TryGetInt64(out long n) ? n : 0;
+    }
+
     private static DateTimeOffset? Last(LineageNode node)
     {
         if (node.Attributes is null) return null;

@@ -61,6 +61,20 @@ public sealed class MonitorCaptureTests(QuickstartFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void Monitor_ProductionMovedToARetrainedVersion_PointsToTheVersionWithTraffic()
+    {
+        // Issue 17, failure 9: the quickstart's own "Try next" line monitored churn@production, which is churn@2 with no traffic
+        PipelineCli.Check(fixture.Result);
+
+        var r = Cli().Run(fixture.Cli.Root, "monitor", "churn", "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var notes = ReproCli.Json(r).GetProperty("notes").EnumerateArray().Select(n => n.GetString()).ToList();
+        Assert.Contains("churn@1 has 5000 captured prediction(s): monitor it with 'keel monitor churn@1' (against its own deployment's reference)", notes);
+        Assert.Contains("   keel monitor churn@1 --report monitor.html", fixture.Result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Monitor_Watch_CtrlC_StopsCleanlyWithTheExitCodeOfWhatItSaw()
     {
         PipelineCli.Check(fixture.Result);

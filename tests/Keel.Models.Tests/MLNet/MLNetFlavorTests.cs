@@ -63,6 +63,23 @@ public sealed class MLNetFlavorTests : IDisposable
     }
 
     [Fact]
+    public void CanonicalDigest_ZipWithFolderEntries_IsTheValueReproduceCompares()
+    {
+        // Issue 17, failure 9: the registry (this flavor) and reproduce (CanonicalModel) printed two different digests for one model
+        Directory.CreateDirectory(_dir);
+        var path = Path.Combine(_dir, "folders.zip");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            zip.CreateEntry("TransformerChain/");
+            using (var w = new StreamWriter(zip.CreateEntry("TransformerChain/Model.key").Open())) w.Write("model bytes");
+            using (var w = new StreamWriter(zip.CreateEntry("Schema/Schema.key").Open())) w.Write("schema bytes");
+        }
+
+        using var stream = File.OpenRead(path);
+        Assert.Equal(Keel.Reproduction.CanonicalModel.Digest(stream), ModelFlavors.MLNet.CanonicalDigest(path));
+    }
+
+    [Fact]
     public void Load_NotAModel_FailsWithAClearMessage()
     {
         Directory.CreateDirectory(_dir);

@@ -74,6 +74,9 @@ internal static class NumericDrift
         }
 
         atoms.Sort((a, b) => a.X.CompareTo(b.X));
+
+        // The area on positions scaled by a power of two (exact), so huge values cannot overflow it.
+        double unit = atoms.Count == 0 ? 1 : Spread.PowerOfTwoAbove(Math.Max(Math.Abs(atoms[0].X), Math.Abs(atoms[^1].X)));
         double fr = 0, fc = 0, area = 0;
         for (int i = 0; i < atoms.Count; i++)
         {
@@ -81,7 +84,7 @@ internal static class NumericDrift
             fc += atoms[i].Dc;
             if (i + 1 < atoms.Count)
             {
-                area += Math.Abs(fr - fc) * (atoms[i + 1].X - atoms[i].X);
+                area += Math.Abs(fr - fc) * ((atoms[i + 1].X / unit) - (atoms[i].X / unit));
             }
         }
 
@@ -93,8 +96,8 @@ internal static class NumericDrift
             scale = Math.Max(Math.Abs(window.Max - mean), Math.Abs(window.Min - mean));
         }
 
-        double normalized = area > 0 && scale > 0 ? area / scale : 0;
-        return double.IsFinite(normalized) ? normalized : 0;
+        double normalized = area > 0 && scale > 0 ? area / (scale / unit) : 0;
+        return double.IsNaN(normalized) ? 0 : Math.Min(normalized, double.MaxValue);
     }
 
     // PSI on the reference deciles, aggregated from the fine bins (every decile edge is a fine edge).

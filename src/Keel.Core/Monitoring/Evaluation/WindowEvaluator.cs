@@ -17,7 +17,8 @@ public static class WindowEvaluator
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        bool insufficient = window.Rows < options.MinWindowRows;
+        long referenceRows = window.Reference.Rows;
+        bool insufficient = window.Rows < options.MinWindowRows || referenceRows < options.MinWindowRows;
         var reasons = new List<string>();
         List<FeatureDrift> features = Features(window, options);
         List<QualityIssue> quality = QualityChecker.Check(window, options);
@@ -28,9 +29,16 @@ public static class WindowEvaluator
         Severity severity = Severity.Ok;
         if (insufficient)
         {
-            reasons.Add($"insufficient: {window.Rows} row(s), fewer than the {options.MinWindowRows} needed to judge drift; reported, never alarms");
+            reasons.Add(window.Rows < options.MinWindowRows
+                ? $"too few rows: the window has {window.Rows} row(s), fewer than the {options.MinWindowRows} (min_rows) needed to judge drift; reported, never alarms"
+                : $"too few rows: the reference has {referenceRows} row(s), fewer than the {options.MinWindowRows} (min_rows) needed to judge drift; profile more training data");
             features = [.. features.Select(f => f with { Drifted = false, Status = "insufficient" })];
             prediction = prediction is null ? null : prediction with { Drifted = false, Status = "insufficient" };
+        }
+
+        foreach (FeatureDrift f in features.Where(f => f.Status == "insufficient" && !insufficient))
+        {
+            reasons.Add($"too few values in '{f.Feature}' to judge drift: {f.ReferenceCount} in the reference, {f.CurrentCount} in the window (at least {options.MinFeatureValues} on each side)");
         }
 
         foreach (FeatureDrift f in features.Where(f => f.Drifted))
@@ -100,6 +108,7 @@ public static class WindowEvaluator
                 : CategoricalDraft(f.Name, f.Categorical!, window.CategoricalFeature(f.Name)!, rule, options));
         }
 
+        drafts = [.. drafts.Select(d => d.Status == "ok" && Math.Min(d.ReferenceCount, d.CurrentCount) < options.MinFeatureValues ? d with { Status = "insufficient" } : d)];
         var tested = drafts.Where(d => d.Status == "ok").ToList();
         IReadOnlyList<FeatureDriftVerdict> verdicts = DriftDecision.Decide(
             [.. tested.Select(d => new FeatureDriftInput(d.Feature, d.PValue, d.Effect, d.Threshold))], options.FalseDiscoveryRate);
@@ -138,6 +147,9 @@ public static class WindowEvaluator
             Threshold = rule.Threshold ?? (psi ? o.PsiThreshold : o.WassersteinThreshold),
             Psi = x.Psi,
             Wasserstein = x.Wasserstein,
+            MinimumDetectableEffect = psi
+                ? DetectableEffect.Psi(x.ReferenceCount, x.CurrentCount, r.PsiEdges.Length + 1, o.FalseDiscoveryRate)
+                : DetectableEffect.Shift(x.ReferenceCount, x.CurrentCount, o.FalseDiscoveryRate),
             ReferenceCount = x.ReferenceCount,
             CurrentCount = x.CurrentCount,
             Status = x.IsSufficient ? "ok" : w.Count + w.Missing + w.NonFinite == 0 ? "absent" : "insufficient",
@@ -162,6 +174,9 @@ public static class WindowEvaluator
             Threshold = rule.Threshold ?? (v ? o.CramersVThreshold : o.JensenShannonThreshold),
             CramersV = x.ChiSquare.CramersV,
             JensenShannon = x.JensenShannonDistance,
+            MinimumDetectableEffect = v
+                ? DetectableEffect.CramersV(r.Count, w.Count, Math.Max(r.Counts.Count, 2), o.FalseDiscoveryRate)
+                : DetectableEffect.JensenShannon(r.Count, w.Count, Math.Max(r.Counts.Count, 2), o.FalseDiscoveryRate),
             ReferenceCount = r.Count,
             CurrentCount = w.Count,
             Status = x.IsSufficient ? "ok" : w.Count + w.Missing == 0 ? "absent" : "insufficient",
@@ -176,6 +191,11 @@ public static class WindowEvaluator
         }
 
         FeatureDrift d = NumericDraft("(score)", reference, sketch, new FeatureRule { Threshold = options.ScoreThreshold }, options);
+        if (d.Status == "ok" && Math.Min(d.ReferenceCount, d.CurrentCount) < options.MinFeatureValues)
+        {
+            d = d with { Status = "insufficient" };
+        }
+
         bool drifted = d.Status == "ok" && d.PValue < options.FalseDiscoveryRate && d.Effect >= d.Threshold;
         return d with { Drifted = drifted, Status = drifted ? "drift" : d.Status };
     }

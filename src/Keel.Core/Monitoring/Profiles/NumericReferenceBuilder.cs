@@ -7,9 +7,10 @@ internal static class NumericReferenceBuilder
 {
     public const int PsiBinCount = 10;
 
-    public static NumericReference Build(ReadOnlySpan<double> values, long extraMissing, ProfileOptions options)
+    /// <summary>Profiles the values; NaN is missing (an unparseable cell arrives as NaN, so it is counted once).</summary>
+    public static NumericReference Build(ReadOnlySpan<double> values, ProfileOptions options)
     {
-        long missing = extraMissing;
+        long missing = 0;
         long nonFinite = 0;
         var finite = new double[values.Length];
         int n = 0;
@@ -41,7 +42,6 @@ internal static class NumericReferenceBuilder
         long[] counts = new long[edges.Length + 1];
         double[] sums = new double[edges.Length + 1];
         int bin = 0;
-        double mean = 0;
         foreach (double x in sorted)
         {
             while (bin < edges.Length && x > edges[bin])
@@ -51,15 +51,9 @@ internal static class NumericReferenceBuilder
 
             counts[bin]++;
             sums[bin] += x;
-            mean += x;
         }
 
-        mean /= n;
-        double squares = 0;
-        foreach (double x in sorted)
-        {
-            squares += (x - mean) * (x - mean);
-        }
+        var (mean, sd) = Spread.Moments(sorted, []);
 
         return new NumericReference
         {
@@ -69,7 +63,7 @@ internal static class NumericReferenceBuilder
             Min = sorted[0],
             Max = sorted[^1],
             Mean = mean,
-            StandardDeviation = Math.Sqrt(squares / n),
+            StandardDeviation = sd,
             Edges = edges,
             BinCounts = counts,
             BinSums = sums,

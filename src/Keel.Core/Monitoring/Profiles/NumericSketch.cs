@@ -103,7 +103,8 @@ internal sealed class NumericSketch
         }
 
         Count += count;
-        Missing += missing + unparseable;
+        // An unparseable value arrives as NaN, so 'missing' already counts it once.
+        Missing += missing;
         NonFinite += nonFinite;
         BelowRange += below;
         AboveRange += above;

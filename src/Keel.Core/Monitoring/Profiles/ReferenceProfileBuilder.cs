@@ -27,7 +27,7 @@ public static class ReferenceProfileBuilder
 
             bool numeric = roles.Kinds.TryGetValue(c.Name, out ColumnKind kind) ? kind == ColumnKind.Numeric : ColumnValues.LooksNumeric(c, options.NumericShare);
             features[i] = numeric
-                ? new FeatureReference { Name = c.Name, Kind = ColumnKind.Numeric, Numeric = NumericReferenceBuilder.Build(ColumnValues.Numbers(c, out long bad), bad, options) }
+                ? new FeatureReference { Name = c.Name, Kind = ColumnKind.Numeric, Numeric = NumericReferenceBuilder.Build(ColumnValues.Numbers(c, out _), options) }
                 : new FeatureReference { Name = c.Name, Kind = ColumnKind.Categorical, Categorical = Categorical(ColumnValues.Levels(c)) };
         });
 
@@ -41,7 +41,7 @@ public static class ReferenceProfileBuilder
             Source = source,
             Features = [.. features.Where(f => f is not null)],
             Task = task,
-            Score = scores is null ? null : NumericReferenceBuilder.Build(scores, 0, options),
+            Score = scores is null ? null : NumericReferenceBuilder.Build(scores, options),
             PositiveLabel = roles.PositiveLabel,
             Calibration = task == ModelTask.BinaryClassification && scores is not null && labelColumn is not null
                 ? Calibrate(scores, ColumnValues.Levels(labelColumn), roles.PositiveLabel, options.ScoreBinCount)

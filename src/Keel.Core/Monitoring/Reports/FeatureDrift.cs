@@ -39,6 +39,12 @@ public sealed record FeatureDrift
     /// <summary>Base-2 Jensen-Shannon distance.</summary>
     public double? JensenShannon { get; init; }
 
+    /// <summary>
+    /// The smallest effect (in <see cref="EffectMetric"/>'s unit) the test can tell from chance with these counts at the
+    /// false discovery rate; null when no effect can reach significance (too few values).
+    /// </summary>
+    public double? MinimumDetectableEffect { get; init; }
+
     public long ReferenceCount { get; init; }
 
     public long CurrentCount { get; init; }

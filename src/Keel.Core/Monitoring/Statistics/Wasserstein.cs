@@ -35,16 +35,18 @@ public static class Wasserstein
             return new WassersteinResult(0.0, 0.0, 0.0, a.Length, b.Length, excluded);
         }
 
-        double distance = Distance(a, b);
-        double referenceStd = StandardDeviation(a, b[..0]);
-        double scale = referenceStd > 0 ? referenceStd : StandardDeviation(a, b);
-        double normalized = distance > 0 && scale > 0 ? distance / scale : 0.0;
-        return new WassersteinResult(Finite(distance), Finite(normalized), Finite(referenceStd), a.Length, b.Length, excluded);
+        // On values scaled by a power of two (exact), so neither the area nor the moments overflow near 1e308.
+        double scale = Spread.Scale(a, b);
+        double scaledDistance = Distance(a, b, 1.0 / scale);
+        double referenceStd = Spread.Moments(a, []).StandardDeviation / scale;
+        double std = referenceStd > 0 ? referenceStd : Spread.Moments(a, b).StandardDeviation / scale;
+        double normalized = scaledDistance > 0 && std > 0 ? scaledDistance / std : 0.0;
+        return new WassersteinResult(Finite(scaledDistance * scale), Finite(normalized), Finite(referenceStd * scale), a.Length, b.Length, excluded);
     }
 
     // ∫ |F_a - F_b| as a merge walk: between consecutive distinct values both ECDFs are constant.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double inverseScale)
     {
         long n1 = a.Length;
         long n2 = b.Length;
@@ -70,42 +72,11 @@ public static class Wasserstein
             }
 
             double next = Math.Min(i < a.Length ? a[i] : double.PositiveInfinity, j < b.Length ? b[j] : double.PositiveInfinity);
-            area += Math.Abs((i * n2) - (j * n1)) * (next - x);
+            area += Math.Abs((i * n2) - (j * n1)) * ((next * inverseScale) - (x * inverseScale));
             x = next;
         }
 
         return area / ((double)n1 * n2);
-    }
-
-    // Population standard deviation of the concatenation of two samples, two-pass for accuracy.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double StandardDeviation(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double n = a.Length + b.Length;
-        double sum = 0.0;
-        foreach (double x in a)
-        {
-            sum += x;
-        }
-
-        foreach (double x in b)
-        {
-            sum += x;
-        }
-
-        double mean = sum / n;
-        double squares = 0.0;
-        foreach (double x in a)
-        {
-            squares += (x - mean) * (x - mean);
-        }
-
-        foreach (double x in b)
-        {
-            squares += (x - mean) * (x - mean);
-        }
-
-        return Math.Sqrt(squares / n);
     }
 
     private static double Finite(double x) => double.IsNaN(x) ? 0.0 : Math.Clamp(x, 0.0, double.MaxValue);

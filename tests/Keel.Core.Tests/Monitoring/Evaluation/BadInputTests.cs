@@ -19,7 +19,7 @@ public sealed class BadInputTests
         // Then it is reported as insufficient, with the reason, and does not alert
         Assert.True(report.Insufficient);
         Assert.NotEqual(Severity.Alert, report.Severity);
-        Assert.Contains(report.Reasons, r => r.StartsWith("insufficient: 20 row(s)", StringComparison.Ordinal));
+        Assert.Contains(report.Reasons, r => r.StartsWith("too few rows: the window has 20 row(s)", StringComparison.Ordinal));
         Assert.All(report.Features, f => Assert.False(f.Drifted));
     }
 

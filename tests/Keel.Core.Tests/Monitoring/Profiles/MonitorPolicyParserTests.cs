@@ -38,6 +38,14 @@ public sealed class MonitorPolicyParserTests
         Assert.True(p.RollbackOnPerformance);
     }
 
+    [Fact]
+    public void Parse_MinimumSamples_ReadsMinRowsAndMinValues()
+    {
+        var p = PipelineParser.Parse(Stages + "monitor:\n  min_rows: 500\n  min_values: 50\n", "keel.yaml").Monitor!;
+
+        Assert.Equal((500, 50), (p.Options.MinWindowRows, p.Options.MinFeatureValues));
+    }
+
     [Theory]
     [InlineData("monitor:\n  windw: 1h\n", "keel.yaml:5:3", "unknown key 'windw'")]
     [InlineData("monitor:\n  fdr: 2\n", "keel.yaml:5:8", "fdr must be between 0 and 1")]
@@ -45,6 +53,8 @@ public sealed class MonitorPolicyParserTests
     [InlineData("monitor:\n  on_drift: {snapshot: prod, run: [deploy]}\n", "keel.yaml:5:3", "runs stage 'deploy'")]
     [InlineData("monitor:\n  on_performance: rollback\n", "keel.yaml:5:3", "needs a performance floor")]
     [InlineData("monitor:\n  on_drift: {snapshot: prod, register: fit}\n", "keel.yaml:5:3", "registers the model of stage 'fit'")]
+    [InlineData("monitor:\n  min_rows: -1\n", "keel.yaml:5:13", "min_rows must be 0 or more, got -1")]
+    [InlineData("monitor:\n  min_values: -5\n", "keel.yaml:5:15", "min_values must be 0 or more, got -5")]
     public void Parse_BadMonitorSection_FileLineColumn(string yaml, string at, string message)
     {
         var e = Assert.Throws<PipelineException>(() => PipelineParser.Parse(Stages + yaml, "keel.yaml"));
