@@ -9,7 +9,7 @@ namespace Keel.Pipelines;
 /// </summary>
 internal static class PipelineCacheCodec
 {
-    private const string Magic = "keel-pipeline-cache-2";
+    private const string Magic = "keel-pipeline-cache-3";
 
     public static byte[] Encode(PipelineCacheFile c)
     {
@@ -184,11 +184,12 @@ internal static class PipelineCacheCodec
             w.Write(p.Bytes);
             w.Write(p.Files);
             WriteOpt(w, p.OutKind);
+            WriteOpt(w, p.Dataset);
         }
     }
 
     private static List<LockedPath> ReadPaths(BinaryReader r) =>
-        Repeat(r, () => new LockedPath(r.ReadString(), Digest.Parse(r.ReadString()), r.ReadBoolean() ? TreeKind.File : TreeKind.Directory, r.ReadInt64(), r.ReadInt64(), ReadOptString(r)));
+        Repeat(r, () => new LockedPath(r.ReadString(), Digest.Parse(r.ReadString()), r.ReadBoolean() ? TreeKind.File : TreeKind.Directory, r.ReadInt64(), r.ReadInt64(), ReadOptString(r), ReadOptString(r)));
 
     private static List<T> Repeat<T>(BinaryReader r, Func<T> read)
     {

@@ -214,7 +214,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
                 catch (ObjectCorruptException e)
                 {
                     throw new KeelException($"the recorded input {input.Label} ({e.Digest}) of {step.Stage} is damaged in the object store: its bytes hash to {e.Actual}; "
-                        + "refused, nothing was run. Run 'keel fsck' to see what else it affects, and 'keel remote pull' to fetch an intact copy", ExitCodes.CheckFailed, e);
+                        + "refused, nothing was run. Run 'keel fsck' to see what else it affects, and 'keel fsck --repair' to restore an intact copy from the workspace files or a remote", ExitCodes.CheckFailed, e);
                 }
             }
             else if (TreeFiles.Hash(full) is not { } h || h.Digest != wanted)
