@@ -181,7 +181,6 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
             foreach (var s in pipeline.Stages)
             {
                 rules.TryAdd(s.Name, s.Compare);
-                foreach (var d in s.Deps.Where(d => d.DatasetRef is not null)) datasetPaths.TryAdd(d.DatasetRef!, d.Path);
             }
         }
         catch (KeelException e)
