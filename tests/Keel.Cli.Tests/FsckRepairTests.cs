@@ -1,3 +1,5 @@
+using Keel.Objects;
+
 namespace Keel.Cli.Tests;
 
 /// <summary>
@@ -144,6 +146,44 @@ public sealed class FsckRepairTests
         Assert.Contains($"restored {manifest} from workspace folder runs", repair.Stdout, StringComparison.Ordinal);
         Assert.Contains($"restored {file} from workspace file runs/", repair.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, ws.Keel("fsck").ExitCode);
+    }
+
+    [Fact]
+    public void FsckRepair_KilledMidway_EveryObjectIsIntactOrAsDamagedAsBeforeAndARerunFinishes()
+    {
+        // Given 120 versioned files whose objects all have a flipped byte
+        using var ws = TempWorkspace.Init();
+        for (var i = 0; i < 120; i++) ws.Write($"rows/part-{i:D3}.csv", $"id,value\n{i},{i * 0.5}\n" + new string('r', 2000 + i));
+        Assert.Equal(0, ws.Keel("add", "rows").ExitCode);
+        var manifest = ws.Keel("datasets", "show", "rows@1", "--json").Json().GetProperty("digest").GetString()!;
+        var damaged = ws.ObjectFiles().Where(f => !f.EndsWith(manifest[9..], StringComparison.Ordinal)).ToList();
+        foreach (var f in damaged) FlipByte(f);
+        var damagedBytes = damaged.ToDictionary(f => f, File.ReadAllBytes);
+
+        foreach (var delayMs in new[] { 300, 900 })
+        {
+            // When a repair is killed partway
+            using (var process = KeelProcess.Start(ws.Root, "fsck", "--repair"))
+            {
+                Thread.Sleep(delayMs);
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+
+            // Then each object file holds either its own bytes or the damaged ones it had: nothing partial, nothing else lost
+            foreach (var f in ws.ObjectFiles())
+            {
+                var name = Digest.Prefix + Path.GetFileName(Path.GetDirectoryName(f)) + Path.GetFileName(f);
+                var actual = ContentHasher.HashFile(f).ToString();
+                Assert.True(actual == name || damagedBytes.TryGetValue(f, out var before) && before.AsSpan().SequenceEqual(File.ReadAllBytes(f)), $"{f} hashes to {actual}");
+            }
+        }
+
+        // And a repair run to the end mends everything
+        var rerun = ws.Keel("fsck", "--repair");
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Equal(0, ws.Keel("fsck").ExitCode);
+        ws.AssertEveryObjectMatchesItsName();
     }
 
     [Fact]
