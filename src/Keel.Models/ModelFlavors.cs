@@ -48,7 +48,7 @@ public static class ModelFlavors
             catch (Objects.ObjectCorruptException e)
             {
                 throw new KeelException($"model {version.Ref} ({version.Digest}) is damaged in the object store: its bytes hash to {e.Actual}; refused, nothing was loaded. "
-                    + $"Run 'keel fsck' to see what else it affects, and 'keel remote pull {version.Ref}' to fetch an intact copy", ExitCodes.CheckFailed, e);
+                    + $"Run 'keel fsck' to see what else it affects, and 'keel fsck --repair' to restore an intact copy from the workspace files or a remote", ExitCodes.CheckFailed, e);
             }
             catch (Exception e) when (e is IOException or Objects.ObjectMissingException)
             {

@@ -38,11 +38,12 @@ internal static class AddCommand
                 {
                     @ref = v.Ref, name = v.Name, version = v.Version, digest = v.Digest.ToString(), kind = v.Kind, path = v.Path,
                     files = v.Files, bytes = v.Bytes, unchanged = result.Unchanged, hashed_bytes = result.HashedBytes,
+                    restored_objects = result.Unchanged ? result.StoredFiles : 0,
                 });
                 if (!parse.GetValue(json))
                 {
                     Console.WriteLine(result.Unchanged
-                        ? $"{v.Ref} {v.Digest} (unchanged: {v.Path} is already this version)"
+                        ? $"{v.Ref} {v.Digest} (unchanged: {v.Path} is already this version{(result.StoredFiles > 0 ? $"; {result.StoredFiles} missing object(s) stored again" : "")})"
                         : $"{v.Ref} {v.Digest} ({v.Files} file{(v.Files == 1 ? "" : "s")}, {CliContext.Size(v.Bytes)})");
                 }
             }

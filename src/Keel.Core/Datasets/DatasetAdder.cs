@@ -5,7 +5,8 @@ using Keel.Workspaces;
 namespace Keel.Datasets;
 
 /// <summary>What <c>keel add</c> did for one path.</summary>
-public sealed record AddResult(DatasetVersion Version, bool Unchanged, long HashedBytes, int HashedFiles);
+/// <param name="StoredFiles">Files whose object was not in the store before: new ones, or ones stored again after going missing.</param>
+public sealed record AddResult(DatasetVersion Version, bool Unchanged, long HashedBytes, int HashedFiles, int StoredFiles = 0);
 
 /// <summary>
 /// Versions a file or directory as the next version of a dataset. Objects are stored first
@@ -87,7 +88,7 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
         {
             workspace.StatCache.Save();
             SaveStatusIndex(name, digest, rel, relativeEntries, stats);
-            return new AddResult(latest, true, snapshotter.HashedBytes, snapshotter.HashedFiles);
+            return new AddResult(latest, true, snapshotter.HashedBytes, snapshotter.HashedFiles, snapshotter.StoredFiles);
         }
         if (workspace.Config.DurableWrites) Durability.SyncFileSystem(workspace.KeelDir);
 
@@ -99,7 +100,7 @@ public sealed class DatasetAdder(Workspace workspace, IProgress<long>? progress 
         workspace.StatCache.Save();
         SaveStatusIndex(name, digest, rel, relativeEntries, stats);
         Diagnostics.Trace("add: stat cache and status index saved");
-        return new AddResult(version, false, snapshotter.HashedBytes, snapshotter.HashedFiles);
+        return new AddResult(version, false, snapshotter.HashedBytes, snapshotter.HashedFiles, snapshotter.StoredFiles);
     }
 
     /// <summary>Lets the next <c>keel status</c> trust these stats without reading the manifest.</summary>

@@ -102,7 +102,7 @@ public sealed class DatasetCheckout(Workspace workspace)
         {
             throw new KeelException(
                 $"{version.Ref}: '{path}' ({digest}) is damaged in the object store: its bytes hash to {e.Actual}; refused, nothing damaged was written. "
-                + $"Run 'keel fsck' to see what else it affects, and 'keel remote pull {version.Ref}' to fetch an intact copy", ExitCodes.CheckFailed, e);
+                + $"Run 'keel fsck' to see what else it affects, and 'keel fsck --repair' to restore an intact copy from the workspace files or a remote", ExitCodes.CheckFailed, e);
         }
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, (UnixFileMode)mode);
         File.Move(temp, dest, overwrite: true);

@@ -16,10 +16,14 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
     private bool _preferSimd;
     private long _hashedBytes;
     private int _hashedFiles;
+    private int _storedFiles;
 
     public long HashedBytes => _hashedBytes;
 
     public int HashedFiles => _hashedFiles;
+
+    /// <summary>Files whose object was not in the store before (new, or stored again after it went missing).</summary>
+    public int StoredFiles => _storedFiles;
 
     /// <summary>Digests (and with <paramref name="store"/>, stores) every file; entries keep the input order.</summary>
     public ManifestEntry[] Snapshot(IReadOnlyList<ScannedFile> files, bool store) => SnapshotWithStats(files, store).Entries;
@@ -37,7 +41,7 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
                 ?? throw new KeelException($"'{files[i].Relative}' disappeared while it was being versioned; retry when nothing is writing to it");
             stats[i] = st;
             var cached = workspace.StatCache.Lookup(files[i].Relative, st);
-            if (cached is { } d && (!store || workspace.Objects.Contains(d)))
+            if (cached is { } d && (!store || IsStored(d, st.Size)))
             {
                 results[i] = new ManifestEntry(files[i].Relative, st.Size, ModeOf(st), d);
                 progress?.Report(st.Size);
@@ -60,6 +64,20 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
         for (var i = 0; i < files.Count; i++)
             workspace.StatCache.Record(files[i].Relative, stats[i], results[i].Digest);
         return (results, stats);
+    }
+
+    /// <summary>
+    /// Whether the stat cache's answer can stand when storing: the object must be there, and in
+    /// a local store with the file's size. A truncated or replaced object is moved aside so the
+    /// file is hashed and stored again; a missing one (or one fsck --repair moved aside) is
+    /// simply stored again.
+    /// </summary>
+    private bool IsStored(Digest digest, long size)
+    {
+        if (workspace.Objects is not LocalObjectStore local) return workspace.Objects.Contains(digest);
+        if (local.ContainsWithSize(digest, size)) return true;
+        if (local.SizeOf(digest) is not null) local.MoveAside(digest);
+        return false;
     }
 
     private (ManifestEntry, FileStat) SnapshotSmall(ScannedFile file, bool store)
@@ -100,11 +118,15 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
                         return false;
                     }
                 }
-                if (linked is null) workspace.Objects.Put(digest, bytes);
+                if (linked is null)
+                {
+                    if (workspace.Objects.Put(digest, bytes)) Interlocked.Increment(ref _storedFiles);
+                }
                 // A new hard link (and the read-only mode) moved the file's ctime: record the
                 // stat it has now, or the next status would hash it again.
                 else if (linked == true)
                 {
+                    Interlocked.Increment(ref _storedFiles);
                     if (FileStat.Of(file.Full) is not { } linkedStat || !linkedStat.SameBytesAs(after))
                         return false;
                     after = linkedStat;
@@ -166,6 +188,7 @@ internal sealed class Snapshotter(Workspace workspace, IProgress<long>? progress
                 throw ChangedWhileHashing(file);
             }
             Count(after.Size);
+            if (newlyStored) Interlocked.Increment(ref _storedFiles);
             return (new ManifestEntry(file.Relative, after.Size, ModeOf(before), digest), after);
         }
     }

@@ -82,7 +82,7 @@ public sealed class LineageRecovery(Workspace workspace, LineageIndex index)
                         Undo(directory, existed, files, copies);
                         throw new KeelException(
                             $"recover {subject.Node.Label}: {node.Label} ({item}) is damaged in the object store: its bytes hash to {e.Actual}; refused, nothing was recovered. "
-                            + "Run 'keel fsck' to see what else it affects, and 'keel remote pull' to fetch an intact copy", ExitCodes.CheckFailed, e);
+                            + "Run 'keel fsck' to see what else it affects, and 'keel fsck --repair' to restore an intact copy from the workspace files or a remote", ExitCodes.CheckFailed, e);
                     }
                     copies.Add(target);
                     copied++;

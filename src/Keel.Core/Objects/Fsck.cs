@@ -3,7 +3,11 @@ using Keel.Workspaces;
 namespace Keel.Objects;
 
 /// <summary>A damaged object and what refers to it.</summary>
-public sealed record DamagedObject(Digest Digest, string Problem, IReadOnlyList<string> ReferencedBy);
+public sealed record DamagedObject(Digest Digest, string Problem, IReadOnlyList<string> ReferencedBy)
+{
+    /// <summary>Not stored at all (rather than stored with other bytes).</summary>
+    public bool Missing => Problem == "missing";
+}
 
 /// <summary>What <c>keel fsck</c> found.</summary>
 public sealed record FsckReport(int ObjectsChecked, long BytesChecked, IReadOnlyList<DamagedObject> Damaged, int StaleTempFiles)
@@ -14,13 +18,18 @@ public sealed record FsckReport(int ObjectsChecked, long BytesChecked, IReadOnly
 /// <summary>Re-hashes every stored object and checks every referenced one is there.</summary>
 public sealed class Fsck(Workspace workspace)
 {
-    public async Task<FsckReport> RunAsync(IProgress<long>? progress, CancellationToken cancellationToken)
+    public Task<FsckReport> RunAsync(IProgress<long>? progress, CancellationToken cancellationToken) =>
+        RunAsync(progress, null, cancellationToken);
+
+    /// <summary>As <see cref="RunAsync(IProgress{long}?, CancellationToken)"/>, without re-hashing the objects in <paramref name="verified"/> (a repair's second look).</summary>
+    internal async Task<FsckReport> RunAsync(IProgress<long>? progress, IReadOnlySet<Digest>? verified, CancellationToken cancellationToken)
     {
         var store = workspace.Objects;
         var unreadable = new List<Digest>();
         var owners = await Reachability.ComputeAsync(workspace.Metadata, store, unreadable, cancellationToken).ConfigureAwait(false);
         var damaged = new System.Collections.Concurrent.ConcurrentBag<DamagedObject>();
-        var stored = store.List().ToList();
+        var present = store.List().ToHashSet();
+        var stored = verified is null ? present.ToList() : present.Where(d => !verified.Contains(d)).ToList();
         long bytes = 0;
         Parallel.ForEach(stored, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, d =>
         {
@@ -30,7 +39,6 @@ public sealed class Fsck(Workspace workspace)
             if (actual != d)
                 damaged.Add(new DamagedObject(d, $"corrupt: its bytes hash to {actual}", owners.GetValueOrDefault(d) ?? []));
         });
-        var present = stored.ToHashSet();
         foreach (var (d, by) in owners)
             if (!present.Contains(d)) damaged.Add(new DamagedObject(d, "missing", by));
         var stale = store is LocalObjectStore local ? local.TempFiles().Count() : 0;

@@ -322,6 +322,75 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
         }
     }
 
+    /// <summary>Where <c>keel fsck --repair</c> keeps damaged objects: out of the store's listing, never read as objects, left for the user to inspect.</summary>
+    public string DamagedDir => Path.Combine(_root, "damaged");
+
+    /// <summary>
+    /// True when the object is stored with this size: one stat, like <see cref="Contains"/> (and
+    /// announcing the writer too), that also catches a truncated or replaced object. A flipped
+    /// byte needs a re-hash: that is fsck's work.
+    /// </summary>
+    public bool ContainsWithSize(Digest digest, long size)
+    {
+        _writers.EnsureAnnounced();
+        var info = new FileInfo(PathOf(digest));
+        return info.Exists && info.Length == size;
+    }
+
+    /// <summary>
+    /// Moves a damaged object out of the store into <see cref="DamagedDir"/> (one rename): readers
+    /// then see it missing, and <c>keel add</c> or a pull stores it again. The path it went to, or
+    /// null when it was not there.
+    /// </summary>
+    public string? MoveAside(Digest digest)
+    {
+        _writers.EnsureAnnounced();
+        var final = PathOf(digest);
+        if (!File.Exists(final)) return null;
+        var aside = NewAsidePath(digest);
+        try
+        {
+            File.Move(final, aside);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        return aside;
+    }
+
+    /// <summary>
+    /// Puts a verified temp file (from <see cref="NewTempPath"/>, hashed to
+    /// <paramref name="digest"/> by the caller) in place of a damaged or missing object, keeping
+    /// any damaged bytes in <see cref="DamagedDir"/> (a hard link, else a copy) first. The name is
+    /// replaced by one rename: at every instant it holds the old bytes or the new ones, so a kill
+    /// leaves the store no worse. Returns where the damaged bytes were kept, or null.
+    /// </summary>
+    public string? ReplaceDamaged(Digest digest, string verifiedTemp)
+    {
+        _writers.EnsureAnnounced();
+        var final = PathOf(digest);
+        string? aside = null;
+        if (File.Exists(final))
+        {
+            aside = NewAsidePath(digest);
+            if (!NativeLink.TryHardLink(final, aside)) File.Copy(final, aside);
+        }
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(verifiedTemp, ReadOnly);
+        File.SetLastWriteTimeUtc(verifiedTemp, _time.GetUtcNow().UtcDateTime);
+        EnsurePrefixDirectory(final);
+        File.Move(verifiedTemp, final, overwrite: true);
+        return aside;
+    }
+
+    private string NewAsidePath(Digest digest)
+    {
+        Directory.CreateDirectory(DamagedDir);
+        var path = Path.Combine(DamagedDir, digest.Hex);
+        for (var n = 1; File.Exists(path); n++) path = Path.Combine(DamagedDir, $"{digest.Hex}.{n}");
+        return path;
+    }
+
     public bool Delete(Digest digest)
     {
         var path = PathOf(digest);

@@ -54,6 +54,10 @@ internal sealed class StatCache
             ? e.Digest
             : null;
 
+    /// <summary>Every path last recorded with this digest: where <c>keel fsck --repair</c> looks for intact copies (it re-hashes them).</summary>
+    public IEnumerable<string> PathsOf(Digest digest) =>
+        _entries.Where(kv => kv.Value.Digest == digest).Select(kv => kv.Key);
+
     public void Record(string path, FileStat stat, Digest digest)
     {
         var nowNs = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;

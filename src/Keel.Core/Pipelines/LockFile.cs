@@ -18,7 +18,8 @@ public sealed record LockedStage(
     IReadOnlyList<LockedPath> Outs);
 
 /// <summary>A path with its digest, size and file count.</summary>
-public sealed record LockedPath(string Path, Digest Digest, TreeKind Kind, long Bytes, long Files, string? OutKind = null);
+/// <param name="Dataset">For a dependency: the dataset version it resolved to (<c>raw@3</c>), pinned even when keel.yaml says <c>raw@latest</c>.</param>
+public sealed record LockedPath(string Path, Digest Digest, TreeKind Kind, long Bytes, long Files, string? OutKind = null, string? Dataset = null);
 
 /// <summary>
 /// keel.lock: human-readable, deterministic (sorted, no times or ids), committed with the code.
@@ -110,6 +111,7 @@ public static class LockFile
         foreach (var p in paths.OrderBy(p => p.Path, StringComparer.Ordinal))
         {
             sb.Append("      - path: ").Append(Q(p.Path)).Append('\n');
+            if (p.Dataset is not null) sb.Append("        dataset: ").Append(Q(p.Dataset)).Append('\n');
             sb.Append("        digest: ").Append(p.Digest).Append('\n');
             sb.Append("        type: ").Append(p.Kind == TreeKind.File ? "file" : "directory").Append('\n');
             sb.Append("        size: ").Append(p.Bytes.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -134,6 +136,7 @@ public static class LockFile
             Str(p, "type") == "file" ? TreeKind.File : TreeKind.Directory,
             long.Parse(Str(p, "size"), CultureInfo.InvariantCulture),
             long.Parse(Str(p, "files"), CultureInfo.InvariantCulture),
-            p.Children.ContainsKey(new YamlScalarNode("kind")) ? Str(p, "kind") : null)).ToList();
+            p.Children.ContainsKey(new YamlScalarNode("kind")) ? Str(p, "kind") : null,
+            p.Children.ContainsKey(new YamlScalarNode("dataset")) ? Str(p, "dataset") : null)).ToList();
     }
 }

@@ -187,11 +187,12 @@ internal static class PipelineCacheCodec
             w.Write(p.Bytes);
             w.Write(p.Files);
             WriteOpt(w, p.OutKind);
+            WriteOpt(w, p.Dataset);
         }
     }
 
     private static List<LockedPath> ReadPaths(BinaryReader r) =>
-        Repeat(r, () => new LockedPath(r.ReadString(), Digest.Parse(r.ReadString()), r.ReadBoolean() ? TreeKind.File : TreeKind.Directory, r.ReadInt64(), r.ReadInt64(), ReadOptString(r)));
+        Repeat(r, () => new LockedPath(r.ReadString(), Digest.Parse(r.ReadString()), r.ReadBoolean() ? TreeKind.File : TreeKind.Directory, r.ReadInt64(), r.ReadInt64(), ReadOptString(r), ReadOptString(r)));
 
     private static List<T> Repeat<T>(BinaryReader r, Func<T> read)
     {

@@ -21,7 +21,8 @@ public sealed class PipelineRunner
     private readonly IProgress<string>? _log;
     private readonly ConcurrentDictionary<string, TreeDigest?> _digests = new(StringComparer.Ordinal);
     private readonly Lock _lockGate = new();
-    private readonly ConcurrentDictionary<string, string> _datasetPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DatasetVersion> _datasets = new(StringComparer.Ordinal);
+    private IReadOnlyList<DatasetVersion>? _latestDatasets;
 
     // The metadata database is one SQLite connection, which is not safe for concurrent use:
     // with --jobs N, stages take turns to read or write it.
@@ -81,6 +82,7 @@ public sealed class PipelineRunner
                 throw new KeelException($"no stage named '{t}' in {PipelineFile}; stages: {string.Join(", ", graph.Order.Select(s => s.Name))}");
         }
         var plan = options.Targets.Count == 0 ? graph.Order : graph.Closure(options.Targets);
+        await ResolveDatasetDepsAsync(plan, cancellationToken).ConfigureAwait(false);
         _lockSource = cached?.Files.First(f => f.Path == LockFile.FileName) ?? SourceFile.Read(LockPath, LockFile.FileName);
         _lock = cached?.Lock ?? LockFile.Parse(_lockSource.Content);
         _params = new ParamsReader(_ws.Root, cached?.Params, cached?.Files);
@@ -174,13 +176,16 @@ public sealed class PipelineRunner
                 {
                     if (options.DryRun) return Report(stage, StageState.WouldRun, started, recipe: digest, message: "would restore from the run cache");
                     Restore(stage, cached);
-                    UpdateLock(stage, recipe, inputs, cached.Select(c => new LockedPath(c.Path, c.Digest, c.Kind, c.Bytes, c.Files, c.OutKind)).ToList());
+                    var restoredFrom = await WithMetadataAsync(() => DatasetVersionsAsync(stage, inputs, ct)).ConfigureAwait(false);
+                    UpdateLock(stage, recipe, inputs, restoredFrom, cached.Select(c => new LockedPath(c.Path, c.Digest, c.Kind, c.Bytes, c.Files, c.OutKind)).ToList());
                     return Report(stage, StageState.Restored, started, recipe: digest, message: "restored from the run cache");
                 }
             }
             if (options.DryRun) return Report(stage, StageState.WouldRun, started, recipe: digest);
             // The stage will run: store its inputs, so the run can be reproduced from the store alone.
             inputs = await CaptureInputsAsync(stage, store: true, ct).ConfigureAwait(false);
+            foreach (var (dep, d) in inputs.Where(i => i.Dep.DatasetRef is not null && !_ws.Objects.Contains(i.Digest.Digest)))
+                throw new KeelException($"stage '{stage.Name}': {_datasets[dep.DatasetRef!].Ref} ({d.Digest}) is missing from the object store; 'keel remote pull {_datasets[dep.DatasetRef!].Ref}' or 'keel fsck --repair' restores it");
             return await ExecuteAsync(stage, recipe, inputs, seed, started, ct).ConfigureAwait(false);
         }
         catch (KeelException e)
@@ -199,6 +204,7 @@ public sealed class PipelineRunner
         var stderrPath = Path.Combine(logs, $"{id}.stderr.log");
         var warnings = new List<string>();
         using var sandbox = StageSandbox.Create(_ws.Root, _ws.KeelDir, id, stage.Outs.Select(o => o.Path).ToList());
+        PlaceDatasetVersions(inputs, sandbox);
         var env = StageLaunch.Environment(stage.Name, StageLaunch.SeedText(seed));
         env["KEEL_RUN_ID"] = id;
         env["KEEL_WORKSPACE"] = _ws.Root;
@@ -241,7 +247,8 @@ public sealed class PipelineRunner
         var state = failure is null ? StageState.Ran : outcome.Killed ? StageState.Killed : StageState.Failed;
         var status = state switch { StageState.Ran => RunStatus.Finished, StageState.Killed => RunStatus.Killed, _ => RunStatus.Failed };
         var metrics = StageMetrics.Collect(stage, StageMetrics.FilePath(sandbox.Dir), failure is null ? sandbox.InTree : null, _ws.Time.GetUtcNow(), warnings);
-        var execution = new StageExecution(stage, recipe, inputs, LineageInputs(stage, inputs), outputs, outcome, status, failure, stdout, stderr, _executor.Name) { Metrics = metrics };
+        var versions = await WithMetadataAsync(() => DatasetVersionsAsync(stage, inputs, ct)).ConfigureAwait(false);
+        var execution = new StageExecution(stage, recipe, inputs, LineageInputs(stage, inputs, versions), outputs, outcome, status, failure, stdout, stderr, _executor.Name) { Metrics = metrics };
         // The run (and its lineage) is recorded before the outputs move into the workspace: a
         // kill in between leaves a recorded run whose outputs the next run restores from cache.
         await WithMetadataAsync(async () =>
@@ -258,7 +265,7 @@ public sealed class PipelineRunner
         {
             sandbox.Commit();
             foreach (var o in stage.Outs) _digests.TryRemove(o.Path, out _);
-            UpdateLock(stage, recipe, inputs, outputs.Select(o => new LockedPath(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList());
+            UpdateLock(stage, recipe, inputs, versions, outputs.Select(o => new LockedPath(o.Out.Path, o.Digest.Digest, o.Digest.Kind, o.Digest.Bytes, o.Digest.Files, o.Out.Kind)).ToList());
         }
         var report = Report(stage, state, started, id, recipe.Digest, failure is null ? null : stderrPath, failure, warnings);
         return state == StageState.Failed && outcome.ExitCode != 0 ? report with { StderrTail = StageLaunch.TailOfFile(stderrPath) } : report;
@@ -266,61 +273,141 @@ public sealed class PipelineRunner
 
     /// <summary>
     /// Inputs as the lineage should link them: a file inside another stage's directory output
-    /// is recorded as that output (as keel.lock has it), so the graph connects the two runs.
+    /// is recorded as that output (as keel.lock has it), so the graph connects the two runs; a
+    /// dataset version (named, or the one a path dependency holds) is recorded as <c>name@N</c>,
+    /// the node <c>keel add</c> made for it.
     /// </summary>
-    private List<RunInput> LineageInputs(StageDefinition stage, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs)
+    private List<RunInput> LineageInputs(StageDefinition stage, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, IReadOnlyDictionary<DepSpec, DatasetVersion> versions)
     {
         var result = new List<RunInput>();
         foreach (var (dep, digest) in inputs)
         {
-            RunInput input = new(dep.DatasetRef ?? dep.Path, digest.Digest, digest.Kind == TreeKind.Directory, dep.DatasetRef is not null ? "dataset" : "input");
-            if (dep.DatasetRef is null)
-            {
-                lock (_lockGate)
-                {
-                    foreach (var locked in _lock.Values)
-                    {
-                        if (locked.Name == stage.Name) continue;
-                        var producer = locked.Outs.FirstOrDefault(o => PipelineGraph.IsInside(dep.Path, o.Path));
-                        if (producer is null) continue;
-                        input = new RunInput(producer.Path, producer.Digest, producer.Kind == TreeKind.Directory, "input");
-                        break;
-                    }
-                }
-            }
+            RunInput input = new(dep.Path, digest.Digest, digest.Kind == TreeKind.Directory, "input");
+            if (ProducerOf(stage, dep) is { } producer)
+                input = new RunInput(producer.Path, producer.Digest, producer.Kind == TreeKind.Directory, "input");
+            else if (versions.TryGetValue(dep, out var v))
+                input = new RunInput(v.Ref, v.Digest, v.Kind == TreeKind.Directory, "dataset");
             if (!result.Any(r => r.Ref == input.Ref && r.Digest == input.Digest)) result.Add(input);
         }
         return result;
     }
 
-    private async Task<List<(DepSpec Dep, TreeDigest Digest)>> CaptureInputsAsync(StageDefinition stage, bool store, CancellationToken ct)
+    /// <summary>The output of another stage (as keel.lock has it) that a path dependency is, or lies inside.</summary>
+    private LockedPath? ProducerOf(StageDefinition stage, DepSpec dep)
+    {
+        if (dep.DatasetRef is not null) return null;
+        lock (_lockGate)
+        {
+            foreach (var locked in _lock.Values)
+            {
+                if (locked.Name == stage.Name) continue;
+                var producer = locked.Outs.FirstOrDefault(o => PipelineGraph.IsInside(dep.Path, o.Path));
+                if (producer is not null) return producer;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Resolves every <c>name@N</c> and <c>name@latest</c> dependency of the planned stages once,
+    /// before anything runs: an unknown name or version is one error at its place in keel.yaml,
+    /// and every stage of this run sees the same version.
+    /// </summary>
+    private async Task ResolveDatasetDepsAsync(IReadOnlyList<StageDefinition> plan, CancellationToken ct)
+    {
+        foreach (var stage in plan)
+        {
+            var placed = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var dep in stage.Deps)
+            {
+                if (dep.DatasetRef is null) continue;
+                if (!_datasets.TryGetValue(dep.DatasetRef, out var v))
+                {
+                    try
+                    {
+                        v = await DatasetResolver.ResolveAsync(_ws, dep.DatasetRef, ct).ConfigureAwait(false);
+                    }
+                    catch (KeelException e) when (e is not PipelineException && e.ExitCode == ExitCodes.Usage)
+                    {
+                        throw new PipelineException(dep.At, $"stage '{stage.Name}' depends on '{dep.DatasetRef}', which cannot be resolved: {e.Message}",
+                            "fix the name or version in keel.yaml, or version the data first with 'keel add PATH --name NAME'");
+                    }
+                    _datasets[dep.DatasetRef] = v;
+                }
+                if (placed.TryGetValue(v.Path, out var other) && other != v.Ref)
+                    throw new PipelineException(dep.At, $"stage '{stage.Name}' depends on {other} and {v.Ref}, which both appear at '{v.Path}' in its working folder", "depend on one version of a dataset per stage");
+                placed[v.Path] = v.Ref;
+            }
+            foreach (var dep in stage.Deps.Where(d => d.DatasetRef is null && placed.ContainsKey(d.Path)))
+                throw new PipelineException(dep.At, $"stage '{stage.Name}' depends on '{dep.Path}' and on {placed[dep.Path]}, which the stage sees at that same path", "keep one of the two dependencies");
+        }
+    }
+
+    /// <summary>
+    /// The dataset version behind each dependency: a named one as resolved; for a path, the
+    /// version of the dataset tracking that path (or the folder it lies in) whose content the
+    /// workspace holds now. Asked only when a stage runs or is restored.
+    /// </summary>
+    private async Task<Dictionary<DepSpec, DatasetVersion>> DatasetVersionsAsync(StageDefinition stage, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, CancellationToken ct)
+    {
+        var result = new Dictionary<DepSpec, DatasetVersion>();
+        foreach (var (dep, digest) in inputs)
+        {
+            if (dep.DatasetRef is not null)
+            {
+                result[dep] = _datasets[dep.DatasetRef];
+                continue;
+            }
+            if (ProducerOf(stage, dep) is not null) continue;
+            _latestDatasets ??= await _ws.Metadata.Datasets.ListLatestAsync(ct).ConfigureAwait(false);
+            foreach (var latest in _latestDatasets)
+            {
+                Digest want;
+                if (latest.Path == dep.Path) want = digest.Digest;
+                else if (latest.Kind == TreeKind.Directory && PipelineGraph.IsInside(dep.Path, latest.Path) && Capture(latest.Path, store: false) is { } whole) want = whole.Digest;
+                else continue;
+                var match = latest.Digest == want ? latest
+                    : (await _ws.Metadata.Datasets.HistoryAsync(latest.Name, ct).ConfigureAwait(false)).LastOrDefault(x => x.Digest == want);
+                if (match is null) continue;
+                result[dep] = match;
+                break;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A dataset version the workspace does not hold at its path is written into the stage's
+    /// working folder at that path; the workspace's own copy is left as it is.
+    /// </summary>
+    private void PlaceDatasetVersions(IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, StageSandbox sandbox)
+    {
+        foreach (var (dep, digest) in inputs)
+        {
+            if (dep.DatasetRef is null || Capture(digest.Path, store: false)?.Digest == digest.Digest) continue;
+            _log?.Report($"placing {_datasets[dep.DatasetRef].Ref} at {digest.Path} for this stage (the workspace holds other bytes there)");
+            sandbox.PlaceInput(digest.Path, dest => TreeSnapshot.Materialize(_ws, digest.Digest, digest.Kind, dest));
+        }
+    }
+
+    private Task<List<(DepSpec Dep, TreeDigest Digest)>> CaptureInputsAsync(StageDefinition stage, bool store, CancellationToken ct)
     {
         var inputs = new List<(DepSpec, TreeDigest)>();
         foreach (var dep in stage.Deps)
         {
             if (dep.DatasetRef is not null)
             {
-                var v = await WithMetadataAsync(async () =>
-                {
-                    var found = await DatasetResolver.ResolveAsync(_ws, dep.DatasetRef, ct).ConfigureAwait(false);
-                    var current = Capture(found.Path, store: false);
-                    if (current?.Digest != found.Digest)
-                    {
-                        _log?.Report($"checking out {found.Ref} into {found.Path} for stage {stage.Name}");
-                        await new DatasetCheckout(_ws).CheckoutAsync(found.Ref, null, _ws.Root, force: false, ct).ConfigureAwait(false);
-                        _digests.TryRemove(found.Path, out _);
-                    }
-                    return found;
-                }).ConfigureAwait(false);
-                _datasetPaths[dep.DatasetRef] = v.Path;
-                inputs.Add((dep, new TreeDigest(dep.DatasetRef, v.Digest, v.Kind, v.Files, v.Bytes)));
+                // Resolved once before any stage ran; placed in the stage's working folder when it runs.
+                var v = _datasets[dep.DatasetRef];
+                inputs.Add((dep, new TreeDigest(v.Path, v.Digest, v.Kind, v.Files, v.Bytes)));
                 continue;
             }
+            ct.ThrowIfCancellationRequested();
             var d = Capture(dep.Path, store)
                 ?? throw new KeelException($"stage '{stage.Name}': dependency '{dep.Path}' does not exist ({dep.At})");
             inputs.Add((dep, d));
         }
-        return inputs;
+        return Task.FromResult(inputs);
     }
 
     private async Task<T> WithMetadataAsync<T>(Func<Task<T>> work)
@@ -339,7 +426,7 @@ public sealed class PipelineRunner
     /// <summary>Deps and params files as stored objects: what a worker without the workspace needs to see.</summary>
     private List<StageInput> JobInputs(StageDefinition stage, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs)
     {
-        var list = inputs.Select(i => new StageInput(i.Dep.DatasetRef is null ? i.Dep.Path : _datasetPaths[i.Dep.DatasetRef], i.Digest.Digest, i.Digest.Kind)).ToList();
+        var list = inputs.Select(i => new StageInput(i.Digest.Path, i.Digest.Digest, i.Digest.Kind)).ToList();
         foreach (var file in stage.Params.Select(p => p.File).Distinct(StringComparer.Ordinal))
         {
             if (list.Any(i => i.Path == file)) continue;
@@ -382,10 +469,10 @@ public sealed class PipelineRunner
         }
     }
 
-    private void UpdateLock(StageDefinition stage, Recipe recipe, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, IReadOnlyList<LockedPath> outs)
+    private void UpdateLock(StageDefinition stage, Recipe recipe, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, IReadOnlyDictionary<DepSpec, DatasetVersion> versions, IReadOnlyList<LockedPath> outs)
     {
         var entry = new LockedStage(stage.Name, stage.Command, recipe.Digest,
-            inputs.Select(i => new LockedPath(i.Digest.Path, i.Digest.Digest, i.Digest.Kind, i.Digest.Bytes, i.Digest.Files)).ToList(),
+            inputs.Select(i => new LockedPath(i.Digest.Path, i.Digest.Digest, i.Digest.Kind, i.Digest.Bytes, i.Digest.Files, Dataset: versions.GetValueOrDefault(i.Dep)?.Ref)).ToList(),
             recipe.Params, outs);
         lock (_lockGate)
         {

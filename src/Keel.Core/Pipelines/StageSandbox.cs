@@ -15,6 +15,7 @@ internal sealed class StageSandbox : IDisposable
 
     private readonly string _workspaceRoot;
     private readonly IReadOnlyList<string> _outs;
+    private readonly List<string> _placed = [];
 
     private StageSandbox(string workspaceRoot, string dir, IReadOnlyList<string> outs)
     {
@@ -66,6 +67,36 @@ internal sealed class StageSandbox : IDisposable
         }
     }
 
+    /// <summary>
+    /// Puts an input the workspace does not hold at its path in the tree (a dataset version
+    /// other than the one checked out there), in place of the link to the workspace's copy. The
+    /// folders on the way become real shadows, as for outputs; the input is never committed.
+    /// </summary>
+    public void PlaceInput(string relative, Action<string> materialize)
+    {
+        var parts = relative.Split('/');
+        var rel = "";
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            rel = rel.Length == 0 ? parts[i] : rel + "/" + parts[i];
+            var dir = new DirectoryInfo(InTree(rel));
+            if (dir.LinkTarget is not null)
+            {
+                File.Delete(dir.FullName);
+                Directory.CreateDirectory(dir.FullName);
+                Shadow(rel);
+            }
+            else if (!dir.Exists)
+            {
+                Directory.CreateDirectory(dir.FullName);
+            }
+        }
+        var target = new FileInfo(InTree(relative));
+        if (target.LinkTarget is not null || target.Exists) target.Delete();
+        _placed.Add(relative);
+        materialize(target.FullName);
+    }
+
     /// <summary>Real files or folders the stage created that are not declared outputs.</summary>
     public IReadOnlyList<string> UndeclaredWrites()
     {
@@ -77,8 +108,8 @@ internal sealed class StageSandbox : IDisposable
             {
                 if (entry.LinkTarget is not null) continue;
                 var rel = relDir.Length == 0 ? entry.Name : relDir + "/" + entry.Name;
-                if (_outs.Contains(rel)) continue;
-                if (entry is DirectoryInfo && _outs.Any(o => PipelineGraph.IsInside(o, rel))) Walk(rel);
+                if (_outs.Contains(rel) || _placed.Contains(rel)) continue;
+                if (entry is DirectoryInfo && (_outs.Any(o => PipelineGraph.IsInside(o, rel)) || _placed.Any(p => PipelineGraph.IsInside(p, rel)))) Walk(rel);
                 else if (entry is DirectoryInfo && !Directory.EnumerateFileSystemEntries(entry.FullName).Any()) continue;
                 else found.Add(rel);
             }

@@ -184,7 +184,6 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
             foreach (var s in pipeline.Stages)
             {
                 rules.TryAdd(s.Name, s.Compare);
-                foreach (var d in s.Deps.Where(d => d.DatasetRef is not null)) datasetPaths.TryAdd(d.DatasetRef!, d.Path);
             }
         }
         catch (KeelException e)
@@ -217,7 +216,7 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
                 catch (ObjectCorruptException e)
                 {
                     throw new KeelException($"the recorded input {input.Label} ({e.Digest}) of {step.Stage} is damaged in the object store: its bytes hash to {e.Actual}; "
-                        + "refused, nothing was run. Run 'keel fsck' to see what else it affects, and 'keel remote pull' to fetch an intact copy", ExitCodes.CheckFailed, e);
+                        + "refused, nothing was run. Run 'keel fsck' to see what else it affects, and 'keel fsck --repair' to restore an intact copy from the workspace files or a remote", ExitCodes.CheckFailed, e);
                 }
             }
             else if (TreeFiles.Hash(full) is not { } h || h.Digest != wanted)

@@ -15,7 +15,7 @@ public sealed class LockFileTests : IDisposable
     private static List<LockedStage> Stages() =>
     [
         new("train", "train --name \"quoted\" 'x' \\ ünï", D("r1"),
-            [new LockedPath("src", D("src"), TreeKind.Directory, 1234, 7), new LockedPath("data/a b.csv", D("a"), TreeKind.File, 10, 1)],
+            [new LockedPath("src", D("src"), TreeKind.Directory, 1234, 7), new LockedPath("data/a b.csv", D("a"), TreeKind.File, 10, 1, Dataset: "ab@3")],
             [new("params.yaml:train.lr", "0.1"), new("params.yaml:train.name", "a: b # not a comment")],
             [new LockedPath("models/m.zip", D("m"), TreeKind.File, 99, 1, "model")]),
         new("build", "make", D("r0"), [], [], [new LockedPath("build", D("b"), TreeKind.Directory, 5000, 12, "code")]),

@@ -29,6 +29,27 @@ public sealed class StageSandboxTests : IDisposable
     }
 
     [Fact]
+    public void PlaceInput_AnotherVersionOfAWorkspaceFile_TheTreeHoldsItTheWorkspaceKeepsItsOwn()
+    {
+        // Given a workspace file and a sandbox whose tree links to it through a linked folder
+        Directory.CreateDirectory(Ws("data/raw"));
+        File.WriteAllText(Ws("data/raw/x.csv"), "version 2");
+        File.WriteAllText(Ws("data/raw/y.csv"), "y");
+        Directory.CreateDirectory(KeelDir);
+        using var sandbox = StageSandbox.Create(_root, KeelDir, "s1", ["out.txt"]);
+
+        // When another version is placed at its path
+        sandbox.PlaceInput("data/raw/x.csv", dest => File.WriteAllText(dest, "version 1"));
+
+        // Then the tree reads it, its neighbours still link to the workspace, and it is no undeclared write
+        Assert.Equal("version 1", File.ReadAllText(sandbox.InTree("data/raw/x.csv")));
+        Assert.Null(new FileInfo(sandbox.InTree("data/raw/x.csv")).LinkTarget);
+        Assert.NotNull(new FileInfo(sandbox.InTree("data/raw/y.csv")).LinkTarget);
+        Assert.Equal("version 2", File.ReadAllText(Ws("data/raw/x.csv")));
+        Assert.Empty(sandbox.UndeclaredWrites());
+    }
+
+    [Fact]
     public void Recover_InterruptedCommit_RollsForwardTheRemainingOutputs()
     {
         // Given old outputs, and a sandbox killed after moving the first of two new outputs

@@ -110,7 +110,7 @@ public sealed class BundleExporter(Workspace workspace, LineageIndex index, KeyS
             var owner = graph.Nodes.FirstOrDefault(n => n.Digest == e.Digest)?.Label ?? $"an object {subject.Node.Label} depends on";
             throw new KeelException(
                 $"cannot export {subject.Node.Label}: {owner} ({e.Digest}) is damaged in the object store: its bytes hash to {e.Actual}; refused, no bundle was written. "
-                + "Run 'keel fsck' to see what else it affects, and 'keel remote pull' to fetch an intact copy", ExitCodes.CheckFailed, e);
+                + "Run 'keel fsck' to see what else it affects, and 'keel fsck --repair' to restore an intact copy from the workspace files or a remote", ExitCodes.CheckFailed, e);
         }
         finally
         {
