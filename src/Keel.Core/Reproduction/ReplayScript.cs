@@ -60,6 +60,7 @@ internal static class ReplayScript
             sb.Append('\n');
             sb.Append($"  echo \"step {n} ({step.Stage}): running\"\n  ");
             foreach (var (k, v) in StageLaunch.ReplayEnvironment(step.Stage, step.Seed)) sb.Append(k).Append('=').Append(Quote(v)).Append(' ');
+            sb.Append(Keel.Tracking.KeelRunEnvironment.MetricsFile).Append($"=\"$logs/{n:00}-{name}.metrics.jsonl\" ");
             sb.Append("bash -c ").Append(Quote(step.Command))
               .Append($" </dev/null >\"$logs/{n:00}-{name}.stdout.log\" 2>\"$logs/{n:00}-{name}.stderr.log\"\n");
             sb.Append($"  if ended {n} {Quote(name)} $?; then\n");

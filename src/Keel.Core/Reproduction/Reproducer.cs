@@ -260,6 +260,9 @@ public sealed class Reproducer(Workspace workspace, LineageIndex index, IProgres
         progress?.Report($"running {step.Stage}{(confined is null ? "" : " in the sandbox")}: {step.Command}");
         var env = StageLaunch.ReplayEnvironment(step.Stage, step.Seed);
         var log = Path.Combine(dir, "logs", $"{n:00}-{Safe(step.Stage)}.log");
+        // A stage that appends to its metrics file gets one, as under keel run (inside a sandbox,
+        // in its private /tmp); a replay does not record what is written there.
+        env[Keel.Tracking.KeelRunEnvironment.MetricsFile] = confined is null ? Path.ChangeExtension(log, ".metrics.jsonl") : "/tmp/keel-metrics.jsonl";
         var r = StepRunner.Run(code, step.Command, env, log, workspace.Root, workspace.KeelDir, confined);
         var status = r.TimedOut ? "timed_out" : r.ExitCode == 0 ? "ok" : "failed";
         return new ReplayedStep(step.Stage, step.RunId, step.Command, step.Seed, status, r.ExitCode, r.Wall.TotalSeconds, log)

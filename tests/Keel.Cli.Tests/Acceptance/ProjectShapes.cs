@@ -93,12 +93,18 @@ internal static class ProjectShapes
             rows = [list(map(float, l.split(","))) for l in open(src).read().splitlines()[1:]]
             rng = random.Random(int(os.environ["KEEL_SEED"]))
             w = [0.0, 0.0, 0.0]
-            for _ in range(epochs):
+            # The training curve goes where keel says, a line an epoch (keel run, reproduce and replay.sh all set it).
+            curve = open(os.environ["KEEL_METRICS_FILE"], "a")
+            for epoch in range(epochs):
                 rng.shuffle(rows)
+                loss = 0.0
                 for x1, x2, y in rows:
                     p = 1 / (1 + math.exp(-(w[0] + w[1] * x1 + w[2] * x2)))
                     g = p - y
+                    loss -= y * math.log(max(p, 1e-12)) + (1 - y) * math.log(max(1 - p, 1e-12))
                     w = [w[0] - lr * g, w[1] - lr * g * x1, w[2] - lr * g * x2]
+                curve.write(json.dumps({"train_loss": loss / len(rows), "step": epoch}) + "\n")
+            curve.close()
             json.dump({"weights": [repr(v) for v in w], "lr": lr, "epochs": epochs}, open(out, "w"), sort_keys=True)
             """;
 

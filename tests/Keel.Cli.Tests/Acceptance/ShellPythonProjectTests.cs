@@ -20,6 +20,13 @@ public sealed class ShellPythonProjectTests
         Assert.DoesNotContain("/" + ProjectShapes.ShellPython.Metrics, ignore);
         p.Commit("outputs ignored");
 
+        // The stages' metrics are runs' metrics: evaluate's metrics output, train's KEEL_METRICS_FILE curve.
+        Assert.Equal(1, RunsMatching(p, "metrics.accuracy >= 0"));
+        Assert.Equal(1, RunsMatching(p, "metrics.train_loss >= 0"));
+        var show = p.Keel("metrics", "show");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.Contains("accuracy", show.Stdout);
+
         // A second run skips all.
         Assert.All(p.Run().Values, state => Assert.Equal("skipped", state));
 
@@ -31,6 +38,9 @@ public sealed class ShellPythonProjectTests
         Assert.Equal("ran", changed["evaluate"]);
         Assert.Contains("\"lr\": 0.2", p.Read(ProjectShapes.ShellPython.Model));
         Assert.Contains("--lr 0.2", p.Read("keel.lock"));
+        var diff = p.Keel("metrics", "diff", "HEAD");
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        Assert.Contains("accuracy", diff.Stdout);
         p.Commit("lr 0.2");
 
         // reproduce rebuilds the metrics from the recorded state alone.
@@ -66,5 +76,13 @@ public sealed class ShellPythonProjectTests
         Assert.Contains("stage 'train'", line);
         Assert.Contains("keel.yaml:", line);
         Assert.DoesNotContain("   at ", r.Stdout + r.Stderr);
+    }
+
+    private static int RunsMatching(AcceptanceProject p, string filter)
+    {
+        var r = p.Keel("runs", "list", "--filter", filter, "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        return doc.RootElement.GetProperty("runs").GetArrayLength();
     }
 }
