@@ -4,7 +4,7 @@ using Keel.Objects;
 
 namespace Keel.Cli.Commands.Lineage;
 
-/// <summary>Hidden <c>keel hash PATH</c>: the digest Keel would give a file or (inside a workspace) a folder; replay.sh uses it.</summary>
+/// <summary>Hidden <c>keel hash PATH</c>: the digest Keel would give a file or (inside a workspace) a folder, for scripts.</summary>
 internal static class HashCommand
 {
     public static void AddTo(RootCommand root)
