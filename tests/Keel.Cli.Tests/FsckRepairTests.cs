@@ -159,7 +159,7 @@ public sealed class FsckRepairTests
         foreach (var f in damaged) FlipByte(f);
         var damagedBytes = damaged.ToDictionary(f => f, File.ReadAllBytes);
 
-        foreach (var delayMs in new[] { 300, 900 })
+        foreach (var delayMs in new[] { 250, 500, 750, 1000 })
         {
             // When a repair is killed partway
             using (var process = KeelProcess.Start(ws.Root, "fsck", "--repair"))

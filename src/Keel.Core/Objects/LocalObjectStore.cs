@@ -66,19 +66,41 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
         return File.Exists(PathOf(digest));
     }
 
-    /// <summary>The object is already stored: it gets a fresh ctime for gc's grace period as well.</summary>
-    private static bool AlreadyStored(string final)
+    /// <summary>
+    /// The object is already stored: it gets a fresh ctime for gc's grace period as well. One
+    /// of another size than the bytes being stored (truncated, replaced) is not: it is moved
+    /// aside to <see cref="DamagedDir"/> and stored again.
+    /// </summary>
+    private bool AlreadyStored(string final, long size)
     {
-        if (!File.Exists(final)) return false;
+        var info = new FileInfo(final);
+        if (!info.Exists) return false;
+        if (info.Length != size)
+        {
+            MoveAsideFile(final);
+            return false;
+        }
         NativeTouch.ChangeTime(final);
         return true;
+    }
+
+    private void MoveAsideFile(string final)
+    {
+        try
+        {
+            File.Move(final, NewAsidePath(Path.GetFileName(Path.GetDirectoryName(final)) + Path.GetFileName(final)));
+        }
+        catch (FileNotFoundException)
+        {
+            // Another writer moved it first.
+        }
     }
 
     public bool Put(Digest digest, ReadOnlySpan<byte> bytes)
     {
         _writers.EnsureAnnounced();
         var final = PathOf(digest);
-        if (AlreadyStored(final)) return false;
+        if (AlreadyStored(final, bytes.Length)) return false;
         if (NativeFile.IsAvailable && ReferenceEquals(_time, TimeProvider.System) && PutUnnamed(final, bytes) is { } stored)
         {
             if (!stored) NativeTouch.ChangeTime(final);
@@ -139,7 +161,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
     {
         _writers.EnsureAnnounced();
         var final = PathOf(digest);
-        if (AlreadyStored(final)) return false;
+        if (AlreadyStored(final, new FileInfo(sourcePath).Length)) return false;
         var temp = NewTempPath();
         try
         {
@@ -177,6 +199,8 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
         // hard link keeps the user's mtime (StoredAt reads the ctime the link moved instead).
         if (!keepTimes && (!written || !ReferenceEquals(_time, TimeProvider.System))) File.SetLastWriteTimeUtc(temp, _time.GetUtcNow().UtcDateTime);
         EnsurePrefixDirectory(final);
+        // An object of another size under this name is damaged: aside, so these bytes take its place.
+        if (new FileInfo(final) is { Exists: true } existing && existing.Length != new FileInfo(temp).Length) MoveAsideFile(final);
         bool moved;
         try
         {
@@ -205,7 +229,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
     {
         _writers.EnsureAnnounced();
         var final = PathOf(digest);
-        if (AlreadyStored(final)) return false;
+        if (AlreadyStored(final, expected.Size)) return false;
         var temp = NewTempPath();
         try
         {
@@ -347,7 +371,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
         _writers.EnsureAnnounced();
         var final = PathOf(digest);
         if (!File.Exists(final)) return null;
-        var aside = NewAsidePath(digest);
+        var aside = NewAsidePath(digest.Hex);
         try
         {
             File.Move(final, aside);
@@ -373,7 +397,7 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
         string? aside = null;
         if (File.Exists(final))
         {
-            aside = NewAsidePath(digest);
+            aside = NewAsidePath(digest.Hex);
             if (!NativeLink.TryHardLink(final, aside)) File.Copy(final, aside);
         }
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(verifiedTemp, ReadOnly);
@@ -383,11 +407,11 @@ internal sealed class LocalObjectStore : IObjectStore, INamedObjects, IWriterExc
         return aside;
     }
 
-    private string NewAsidePath(Digest digest)
+    private string NewAsidePath(string hex)
     {
         Directory.CreateDirectory(DamagedDir);
-        var path = Path.Combine(DamagedDir, digest.Hex);
-        for (var n = 1; File.Exists(path); n++) path = Path.Combine(DamagedDir, $"{digest.Hex}.{n}");
+        var path = Path.Combine(DamagedDir, hex);
+        for (var n = 1; File.Exists(path); n++) path = Path.Combine(DamagedDir, $"{hex}.{n}");
         return path;
     }
 
