@@ -10,7 +10,7 @@ public sealed class ExampleReplayTests(QuickstartFixture fixture) : IDisposable
     private readonly string _temp = Directory.CreateTempSubdirectory("keel-replay-qs-").FullName;
 
     [Fact]
-    public void Replay_QuickstartModelInACleanClone_ReplaysEveryStepAndLeavesTheBuildUnchecked()
+    public async Task Replay_QuickstartModelInACleanClone_ReplaysEveryStepAndLeavesTheBuildUnchecked()
     {
         PipelineCli.Check(fixture.Result);
         var cli = new ReproCli(Path.Combine(_temp, "home"));
@@ -25,10 +25,10 @@ public sealed class ExampleReplayTests(QuickstartFixture fixture) : IDisposable
         psi.Environment["KEEL_REPLAY_LOGS"] = Path.Combine(_temp, "logs");
         using var p = System.Diagnostics.Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
+        var stdout = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
 
-        Assert.True(p.ExitCode == 0, stdout + stderr.Result);
+        Assert.True(p.ExitCode == 0, stdout + await stderr);
         // The build's bytes differ from machine to machine; reproduce does not count them, and neither does the replay.
         Assert.Matches(@"unchecked +build/churn \[none\]", stdout);
         Assert.Contains("PASS         models/churn.zip [model]", stdout);
