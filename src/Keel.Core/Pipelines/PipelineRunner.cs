@@ -348,6 +348,10 @@ public sealed class PipelineRunner
     /// version of the dataset tracking that path (or the folder it lies in) whose content the
     /// workspace holds now. Asked only when a stage runs or is restored.
     /// </summary>
+    private async Task<bool> GeneratedHereAsync(string path, Digest digest, CancellationToken ct) =>
+        (await _ws.Metadata.LineageCatalog.FindByDigestAsync(digest, ct).ConfigureAwait(false))
+            .Any(n => n.Type == Keel.Lineage.NodeType.Artifact && n.RunId is not null && n.Label == path);
+
     private async Task<Dictionary<DepSpec, DatasetVersion>> DatasetVersionsAsync(StageDefinition stage, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, CancellationToken ct)
     {
         var result = new Dictionary<DepSpec, DatasetVersion>();
@@ -360,6 +364,10 @@ public sealed class PipelineRunner
             }
             if (ProducerOf(stage, dep) is not null) continue;
             _latestDatasets ??= await _ws.Metadata.Datasets.ListLatestAsync(ct).ConfigureAwait(false);
+            if (_latestDatasets.Count == 0) continue;
+            // Bytes a run generated at this path (keel monitor's production snapshot, a keel exec
+            // output) keep that run as their origin, even when keel add also made a version of them.
+            if (await GeneratedHereAsync(dep.Path, digest.Digest, ct).ConfigureAwait(false)) continue;
             foreach (var latest in _latestDatasets)
             {
                 Digest want;

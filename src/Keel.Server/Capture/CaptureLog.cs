@@ -201,7 +201,7 @@ internal sealed class CaptureLog : IDisposable
             return new CaptureLogHeader(root.GetProperty("model").GetString()!, root.GetProperty("version").GetInt32(), root.GetProperty("model_node").GetInt64(),
                 root.TryGetProperty("deployment_node", out var d) ? d.GetInt64() : null, inputs, outputs);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
         {
             throw new InvalidDataException($"the capture log header is damaged: {e.Message}", e);
         }

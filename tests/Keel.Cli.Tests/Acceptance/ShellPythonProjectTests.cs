@@ -40,7 +40,7 @@ public sealed class ShellPythonProjectTests
         Assert.Contains("--lr 0.2", p.Read("keel.lock"));
         var diff = p.Keel("metrics", "diff", "HEAD");
         Assert.True(diff.ExitCode == 0, diff.ToString());
-        Assert.Contains("accuracy", diff.Stdout);
+        Assert.Contains("loss", diff.Stdout);
         p.Commit("lr 0.2");
 
         // reproduce rebuilds the metrics from the recorded state alone.

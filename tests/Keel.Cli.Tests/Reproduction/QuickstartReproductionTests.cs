@@ -81,7 +81,7 @@ public sealed class QuickstartReproductionTests(QuickstartFixture fixture) : IDi
         var verify = cli.Run(other, "verify", "models/churn.zip", "--report", Path.Combine(_temp, "report"));
 
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Contains("missing from the git repository", verify.Stdout);
+        Assert.Contains("is not in a git repository", verify.Stdout);
         Assert.Contains("used the copy from the imported bundle", verify.Stdout);
         Assert.Contains("VERIFIED models/churn.zip", verify.Stdout);
         // The trained model's recorded dotnet build and training came from the bundle: they ran in

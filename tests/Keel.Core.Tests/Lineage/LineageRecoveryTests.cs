@@ -30,7 +30,7 @@ public sealed class LineageRecoveryTests
         Assert.Equal("def456", bom["build"]![1]!["git_commit"]!.GetValue<string>());
         Assert.Equal(3, Directory.GetFiles(Path.Combine(dir, "objects")).Length);
         var replay = File.ReadAllText(Path.Combine(dir, "replay.sh"));
-        Assert.Contains("KEEL_STAGE='train' KEEL_SEED='42' KEEL_REPRODUCE='1' bash -c 'python train.py'", replay, StringComparison.Ordinal);
+        Assert.Matches(@"KEEL_STAGE='train' KEEL_SEED='42' KEEL_REPRODUCE='1' KEEL_METRICS_FILE=""\$logs/\d+-train\.metrics\.jsonl"" bash -c 'python train\.py'", replay);
         Assert.Contains("prepare 'models/churn.zip'", replay, StringComparison.Ordinal);
         Assert.Matches("check --stage 'train' --method [a-z]+ 'models/churn.zip' blake3:", replay);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "openlineage.jsonl")).Length);

@@ -51,11 +51,21 @@ public sealed class MetricsDocumentTests
     }
 
     [Fact]
-    public void Parse_CsvHeaderWithEmptyName_RefusedNamingFileAndColumn()
+    public void Parse_CsvWithPandasIndexColumn_IndexDroppedAsEveryCsvReaderDrops()
     {
-        var e = Assert.Throws<KeelException>(() => MetricsDocument.Parse(",auc\n0,0.9\n", "scores.csv"));
+        // pandas' default to_csv writes an unnamed index first; Keel's CSV header rule (CsvHeader) drops it.
+        var entries = MetricsDocument.Parse(",auc\n0,0.9\n", "scores.csv");
 
-        Assert.Equal("scores.csv:1: column 1 has no name; give every column of the header a name", e.Message);
+        var auc = Assert.Single(entries);
+        Assert.Equal(("auc", 0.9), (auc.Key, auc.Number));
+    }
+
+    [Fact]
+    public void Parse_CsvHeaderWithAnUnnamedColumnAfterTheFirst_RefusedNamingFileAndColumn()
+    {
+        var e = Assert.Throws<KeelException>(() => MetricsDocument.Parse("auc,,loss\n0.9,1,0.3\n", "scores.csv"));
+
+        Assert.Contains("scores.csv", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,6 +57,23 @@ public sealed class FuzzRegressionTests
     }
 
     [Fact]
+    public void CaptureLogRecovery_HeaderVersionOutOfIntRange_SetAsideAsDamaged()
+    {
+        // Found by CaptureLogRecovery_MutatedLog_RecoversOrSetsAsideAsDamaged (seed artc4JkWytq4):
+        // a header whose version read 31e999 made JsonElement.GetInt32 throw FormatException,
+        // which escaped the header's damaged-log handling.
+        var seed = ParserProperty.LoadCorpus("capture-log")[0];
+        var text = System.Text.Encoding.Latin1.GetString(seed);
+        var version = System.Text.RegularExpressions.Regex.Match(text, "\"version\":[0-9]+").Value;
+        Assert.NotEmpty(version);
+        var input = System.Text.Encoding.Latin1.GetBytes(text.Replace(version, "\"version\":31e999", StringComparison.Ordinal));
+
+        var e = Assert.Throws<InvalidDataException>(() => Keel.Server.Capture.CaptureLog.Read(new MemoryStream(input)));
+        Assert.StartsWith("the capture log header is damaged", e.Message, StringComparison.Ordinal);
+        ParserProperty.AcceptsOrRefusesClearly<InvalidDataException>(CaptureReaderFuzzTests.Recover, input);
+    }
+
+    [Fact]
     public async Task Predict_FieldNameWithAnEscapedLoneSurrogate_Answers400Problem()
     {
         // Found by Invocations_MutatedMlflowBody_Answers2xxOr4xxProblemAndKeepsServing: a field name
