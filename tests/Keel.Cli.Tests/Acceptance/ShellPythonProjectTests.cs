@@ -40,9 +40,14 @@ public sealed class ShellPythonProjectTests
         Assert.Equal("ran", changed["evaluate"]);
         Assert.Contains("\"lr\": 0.2", p.Read(ProjectShapes.ShellPython.Model));
         Assert.Contains("--lr 0.2", p.Read("keel.lock"));
+        // metrics diff lists what changed (the held-out loss moves with the learning rate; the row count does not), --all every metric.
         var diff = p.Keel("metrics", "diff", "HEAD");
         Assert.True(diff.ExitCode == 0, diff.ToString());
-        Assert.Contains("accuracy", diff.Stdout);
+        Assert.Matches(@"reports/metrics/scores\.json +loss +0\.\d+ +0\.\d+ +[-+]\d", diff.Stdout);
+        Assert.DoesNotContain(" rows ", diff.Stdout);
+        var all = p.KeelOk("metrics", "diff", "HEAD", "--all").Stdout;
+        Assert.Matches(@"reports/metrics/scores\.json +accuracy +0\.\d+ +0\.\d+", all);
+        Assert.Matches(@"reports/metrics/scores\.json +rows +60 +60", all);
         p.Commit("lr 0.2");
 
         // reproduce rebuilds the metrics from the recorded state alone.
