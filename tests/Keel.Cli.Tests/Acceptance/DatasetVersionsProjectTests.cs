@@ -59,6 +59,10 @@ public sealed class DatasetVersionsProjectTests
         Assert.Matches(@"run [0-9a-f]{12} \(trend\), from sales@2", models[1]);
         Assert.NotEqual(Regex.Match(models[0], "run ([0-9a-f]{12})").Value, Regex.Match(models[1], "run ([0-9a-f]{12})").Value);
 
+        var unknown = p.Keel("impact", "sales@3");
+        Assert.True(unknown.ExitCode == 2, unknown.ToString());
+        Assert.Equal("keel: 'sales@3' does not exist: 'sales' has versions 1 to 2", unknown.Stderr.Trim());
+
         // lineage: down from sales@1 to the stages it fed, up from the model to the version it came from.
         var down = p.KeelOk("lineage", "sales@1", "--down").Stdout;
         Assert.Contains("used(dataset) totals [stage]", down);

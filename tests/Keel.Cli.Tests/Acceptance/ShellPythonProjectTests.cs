@@ -140,6 +140,14 @@ public sealed class ShellPythonProjectTests
         other.Environment["PATH"] = string.Join(':', (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
             .Where(d => !d.StartsWith(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + "/", StringComparison.Ordinal)));
         Assert.Equal(0, other.Run(second, "init").ExitCode);
+        // A bundle cut short on the way is refused whole.
+        var cut = p.Beside("cut.keelbundle");
+        File.WriteAllBytes(cut, File.ReadAllBytes(bundle)[..(int)(new FileInfo(bundle).Length / 2)]);
+        var rejected = other.Run(second, "bundle", "import", cut);
+        Assert.True(rejected.ExitCode == 1, rejected.ToString());
+        Assert.Contains("bundle rejected, nothing was imported", rejected.Stderr);
+        Assert.DoesNotContain("   at ", rejected.Stdout + rejected.Stderr);
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(second, ".keel", "objects"), "*", SearchOption.AllDirectories), f => Path.GetFileName(f) != "lock");
         var import = other.Run(second, "bundle", "import", bundle);
         Assert.True(import.ExitCode == 0, import.ToString());
         Assert.Contains($"signer {signer}: NOT trusted", import.Stdout);
