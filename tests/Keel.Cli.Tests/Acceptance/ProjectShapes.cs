@@ -194,4 +194,65 @@ internal static class ProjectShapes
             return p;
         }
     }
+
+    /// <summary>
+    /// Shell (awk) + python3 on a hand-made CSV that <c>keel add</c> versioned as <c>sales@1</c>
+    /// (the path gitignored, so git never holds the data): totals reads the version keel.yaml
+    /// pins (<c>sales@1</c>), report sums totals' output, trend fits a line on whatever
+    /// <c>sales@latest</c> is. No params.
+    /// </summary>
+    public static class DatasetVersions
+    {
+        public const string Raw = "data/sales.csv";
+        public const string Totals = "build/totals.txt";
+        public const string Report = "reports/report.txt";
+        public const string Trend = "models/trend.json";
+        public static readonly string[] Stages = ["totals", "report", "trend"];
+
+        /// <summary>sales@1: four days.</summary>
+        public const string V1 = "day,region,units\n1,north,5\n2,south,7\n3,north,4\n4,south,9\n";
+
+        /// <summary>sales@2: two more days, which change both the totals and the trend.</summary>
+        public const string V2 = V1 + "5,north,6\n6,south,12\n";
+
+        public const string KeelYaml = """
+            stages:
+              totals:
+                cmd: awk -F, 'NR > 1 { units[$2] += $3 } END { for (r in units) print r, units[r] }' data/sales.csv | sort > build/totals.txt
+                deps: [sales@1]
+                outs: [build/totals.txt]
+              report:
+                cmd: awk '{ total += $2 } END { print "regions", NR, "units", total }' build/totals.txt > reports/report.txt
+                deps: [build/totals.txt]
+                outs: [reports/report.txt]
+                compare:
+                  reports/report.txt: {method: exact}
+              trend:
+                cmd: python3 src/fit.py data/sales.csv models/trend.json
+                deps: [sales@latest, src/fit.py]
+                outs: [{path: models/trend.json, kind: model}]
+                compare:
+                  models/trend.json: {method: exact}
+            """;
+
+        // Least squares of units on day; repr keeps every digit, so a changed input shows.
+        private const string Fit = """
+            import json, sys
+            rows = [l.split(",") for l in open(sys.argv[1]).read().splitlines()[1:]]
+            xs, ys = [float(r[0]) for r in rows], [float(r[2]) for r in rows]
+            n = len(rows)
+            mx, my = sum(xs) / n, sum(ys) / n
+            slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+            json.dump({"rows": n, "slope": repr(slope), "intercept": repr(my - slope * mx)}, open(sys.argv[2], "w"), sort_keys=True)
+            """;
+
+        /// <summary>Builds the project, <c>keel add</c>s <see cref="V1"/> as sales@1 and commits; nothing has run.</summary>
+        public static AcceptanceProject Create()
+        {
+            var p = new AcceptanceProject("datasets");
+            p.Create(KeelYaml, [("src/fit.py", Fit), (Raw, V1)], "/data/sales.csv\n");
+            p.KeelOk("add", Raw, "--name", "sales");
+            return p;
+        }
+    }
 }
