@@ -58,14 +58,18 @@ internal static class RunsCommand
             return 0;
         });
 
-        var many = new Argument<string[]>("runs") { Description = "two or more runs", Arity = new ArgumentArity(2, 100) };
+        var many = new Argument<string[]>("runs") { Description = "two or more runs", Arity = new ArgumentArity(1, 100) };
         var compareJson = CliContext.JsonOption();
         var compare = new Command("compare", "params, latest metrics, code and environment side by side; differences marked with *") { many, compareJson };
         compare.SetAction(async (parse, ct) =>
         {
+            var names = parse.GetValue(many)!;
+            // One run parses (so the message can say what was given), but there is nothing to compare it with.
+            if (names.Length < 2)
+                throw new KeelException($"runs compare needs two or more runs, and got one ({names[0]}); 'keel runs show {names[0]}' prints a single run");
             using var ws = CliContext.OpenWorkspace();
             var details = new List<RunDetail>();
-            foreach (var text in parse.GetValue(many)!)
+            foreach (var text in names)
             {
                 var id = await RunResolver.ResolveAsync(ws.Metadata.Runs, text, ct).ConfigureAwait(false);
                 details.Add((await ws.Metadata.Runs.GetDetailAsync(id, ct).ConfigureAwait(false))!);

@@ -10,7 +10,8 @@ public sealed record ResolvedNode(int Index, LineageNode Node);
 /// <summary>
 /// Turns what a user types into a node: <c>name@N</c>, <c>name</c> or <c>name@latest</c> (the
 /// newest version), <c>name@alias</c> (through the alias history, as of a time),
-/// <c>blake3:…</c>, <c>run:&lt;id prefix&gt;</c>, <c>node:&lt;id&gt;</c> or any exact label.
+/// <c>blake3:…</c>, <c>run:&lt;id prefix&gt;</c>, <c>node:&lt;id&gt;</c>, any exact label, or the
+/// path of a dataset (its newest version).
 /// </summary>
 public sealed class LineageResolver(IMetadataStore metadata, LineageIndex index)
 {
@@ -39,6 +40,13 @@ public sealed class LineageResolver(IMetadataStore metadata, LineageIndex index)
 
         var exact = index.FindLabel(reference, asOfMs);
         if (exact >= 0) return await LoadAsync(exact, cancellationToken).ConfigureAwait(false);
+
+        // A path keel add tracks: its newest version (stages record such a path as the version they read).
+        if (!reference.Contains('@', StringComparison.Ordinal)
+            && (await metadata.Datasets.ListLatestAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Path == reference.TrimEnd('/')) is { } tracked)
+        {
+            return await ResolveAsync($"{tracked.Name}@latest", asOf, cancellationToken).ConfigureAwait(false);
+        }
 
         var at = reference.LastIndexOf('@');
         var name = at < 0 ? reference : reference[..at];

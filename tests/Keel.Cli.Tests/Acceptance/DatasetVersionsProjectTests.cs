@@ -72,6 +72,10 @@ public sealed class DatasetVersionsProjectTests
         Assert.Contains("used(dataset) sales@2 [data]", up);
         Assert.DoesNotContain("sales@1", up);
         Assert.DoesNotContain("sales@latest", up);
+        // The dataset's path names its newest version, as impact takes it.
+        var lineageOfPath = p.KeelOk("lineage", "data/sales.csv", "--down").Stdout;
+        Assert.StartsWith("sales@2", lineageOfPath.TrimStart());
+        Assert.Contains("used(dataset) trend [stage]", lineageOfPath);
 
         // reproduce rebuilds both from the recorded versions: the report from sales@1 although the workspace holds sales@2.
         var report = p.Keel("reproduce", ProjectShapes.DatasetVersions.Report);

@@ -95,5 +95,19 @@ public sealed class ExecTests : IDisposable
         Assert.Contains("* metrics.auc", compare.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void RunsCompare_OneRun_SaysTwoAreNeededAndNamesIt()
+    {
+        Assert.Equal(0, _cli.Keel("init", ".").ExitCode);
+        Assert.Equal(0, _cli.Keel("exec", "--name", "only", "--", "true").ExitCode);
+        var id = _cli.Keel("runs", "list", "--json").Json.GetProperty("runs")[0].GetProperty("id").GetString()!;
+
+        var r = _cli.Keel("runs", "compare", id);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"runs compare needs two or more runs, and got one ({id})", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Required argument", r.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _cli.Dispose();
 }
