@@ -49,7 +49,10 @@ internal static partial class ParserProperty
         {
             var message = refusal.Message;
             if (string.IsNullOrWhiteSpace(message)) throw new InvalidOperationException("refused with an empty message", refusal);
-            if (ResourceKey().IsMatch(message)) throw new InvalidOperationException($"refused with a raw resource key: {message}", refusal);
+            // A message may quote the input, which may itself hold a word shaped like a key (Hxit_NaNcode).
+            var quoted = Encoding.UTF8.GetString(input);
+            if (ResourceKey().Matches(message).Any(m => !quoted.Contains(m.Value, StringComparison.Ordinal)))
+                throw new InvalidOperationException($"refused with a raw resource key: {message}", refusal);
         }
         catch (AggregateException e) when (e.InnerException is not null)
         {
