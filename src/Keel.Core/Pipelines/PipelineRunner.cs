@@ -343,15 +343,16 @@ public sealed class PipelineRunner
         }
     }
 
+    /// <summary>Whether a recorded run generated these bytes at this path (its output node carries path and digest).</summary>
+    private async Task<bool> GeneratedHereAsync(string path, Digest digest, CancellationToken ct) =>
+        (await _ws.Metadata.LineageCatalog.FindByDigestAsync(digest, ct).ConfigureAwait(false))
+            .Any(n => n.Type == Keel.Lineage.NodeType.Artifact && n.RunId is not null && n.Label == path);
+
     /// <summary>
     /// The dataset version behind each dependency: a named one as resolved; for a path, the
     /// version of the dataset tracking that path (or the folder it lies in) whose content the
     /// workspace holds now. Asked only when a stage runs or is restored.
     /// </summary>
-    private async Task<bool> GeneratedHereAsync(string path, Digest digest, CancellationToken ct) =>
-        (await _ws.Metadata.LineageCatalog.FindByDigestAsync(digest, ct).ConfigureAwait(false))
-            .Any(n => n.Type == Keel.Lineage.NodeType.Artifact && n.RunId is not null && n.Label == path);
-
     private async Task<Dictionary<DepSpec, DatasetVersion>> DatasetVersionsAsync(StageDefinition stage, IReadOnlyList<(DepSpec Dep, TreeDigest Digest)> inputs, CancellationToken ct)
     {
         var result = new Dictionary<DepSpec, DatasetVersion>();
